@@ -1,0 +1,73 @@
+# Basalt build. `make` builds build/basalt-server; `make run` installs what is
+# missing, builds and runs the server on its embedded defaults; `make test`
+# installs, builds and runs every test. `make SANITIZE=1 ...` builds into
+# build-asan/ with AddressSanitizer + UBSan on the system allocator.
+
+CC      ?= cc
+SANITIZE ?= 0
+
+ifeq ($(SANITIZE),1)
+BUILD    := build-asan
+OPTFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+ALLOC_LIBS :=
+ALLOC_DEFS := -DBASALT_NO_JEMALLOC
+else
+BUILD    := build
+OPTFLAGS := -O2 -g
+ALLOC_LIBS := -ljemalloc
+ALLOC_DEFS :=
+endif
+
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
+           $(OPTFLAGS) $(ALLOC_DEFS) -Isrc -MMD -MP
+LDFLAGS += $(OPTFLAGS)
+LIBS    := -lrocksdb -levent_core -levent_pthreads -lpthread -lm $(ALLOC_LIBS)
+
+LIB_SRC  := $(wildcard src/util/*.c src/storage/*.c src/memory/*.c src/commands/*.c src/server/*.c)
+LIB_SRC  := $(filter-out src/server/main.c,$(LIB_SRC))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+MAIN_OBJ := $(BUILD)/obj/src/server/main.o
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps run test unit integration clean asan-test
+
+all: $(BUILD)/basalt-server $(UNIT_BIN)
+
+deps:
+	@./scripts/install-deps.sh
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libbasalt.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/basalt-server: $(MAIN_OBJ) $(BUILD)/libbasalt.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libbasalt.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	./$(BUILD)/basalt-server
+
+unit: $(UNIT_BIN)
+	@./scripts/run-unit-tests.sh $(UNIT_BIN)
+
+integration: $(BUILD)/basalt-server
+	BASALT_SERVER=$(CURDIR)/$(BUILD)/basalt-server /usr/bin/python3 -m pytest tests/integration -q
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory integration
+
+clean:
+	rm -rf build build-asan
+
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_SRC:tests/unit/%.c=$(BUILD)/obj/tests/unit/%.d)

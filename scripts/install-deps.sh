@@ -1,0 +1,16 @@
+#!/bin/sh
+# Installs the Debian packages Basalt needs to build, run and test, when any is
+# missing. Safe to run repeatedly: it asks apt only when dpkg lacks a package.
+set -e
+PKGS="build-essential pkg-config librocksdb-dev libjemalloc-dev libevent-dev zlib1g-dev libdw-dev \
+python3 python3-pytest python3-redis redis-tools redis-server"
+missing=""
+for p in $PKGS; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "installing:$missing"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO=sudo
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing

@@ -1,0 +1,20 @@
+#ifndef BASALT_SERVER_CLIENT_H
+#define BASALT_SERVER_CLIENT_H
+
+#include "server/server.h"
+
+/* Connection lifecycle on a worker thread. A client is created, used and
+ * freed by its worker only; other threads reach it through the registry
+ * under srv->clients_lock, and only to read descriptive fields or to
+ * request a kill. */
+
+/* Adopts an accepted socket on worker w. Takes ownership of fd. */
+void client_adopt(worker_t *w, int fd);
+/* Closes and frees. Call on c's worker thread. */
+void client_free(client_t *c);
+/* Closes clients idle past `timeout` and those asked to die. */
+void worker_reap_clients(worker_t *w);
+/* Frees every client of a stopped worker. */
+void worker_free_clients(worker_t *w);
+
+#endif

@@ -1,0 +1,146 @@
+#include "server/reply.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/strutil.h"
+
+void reply_init(reply_t *r) {
+    buf_init(&r->out);
+    r->proto = 2;
+    r->error_count = 0;
+}
+
+void reply_fini(reply_t *r) { buf_fini(&r->out); }
+
+static void reply_header(reply_t *r, char type, long long n) {
+    char tmp[32];
+    tmp[0] = type;
+    size_t len = 1 + ll_to_str(tmp + 1, n);
+    tmp[len++] = '\r';
+    tmp[len++] = '\n';
+    buf_append(&r->out, tmp, len);
+}
+
+void reply_simple(reply_t *r, const char *status) {
+    buf_append_char(&r->out, '+');
+    buf_append_cstr(&r->out, status);
+    buf_append(&r->out, "\r\n", 2);
+}
+
+void reply_ok(reply_t *r) { buf_append(&r->out, "+OK\r\n", 5); }
+
+void reply_error(reply_t *r, const char *msg) {
+    buf_append_char(&r->out, '-');
+    size_t start = r->out.len;
+    buf_append_cstr(&r->out, msg);
+    for (size_t i = start; i < r->out.len; i++)
+        if (r->out.data[i] == '\r' || r->out.data[i] == '\n') r->out.data[i] = ' ';
+    buf_append(&r->out, "\r\n", 2);
+    r->error_count++;
+}
+
+void reply_errorf(reply_t *r, const char *fmt, ...) {
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    reply_error(r, msg);
+}
+
+void reply_int(reply_t *r, long long v) { reply_header(r, ':', v); }
+
+void reply_bulk(reply_t *r, const void *data, size_t len) {
+    reply_header(r, '$', (long long)len);
+    buf_reserve(&r->out, len + 2);
+    buf_append(&r->out, data, len);
+    buf_append(&r->out, "\r\n", 2);
+}
+
+void reply_bulk_cstr(reply_t *r, const char *s) { reply_bulk(r, s, strlen(s)); }
+
+void reply_bulk_ll(reply_t *r, long long v) {
+    char tmp[24];
+    size_t n = ll_to_str(tmp, v);
+    reply_bulk(r, tmp, n);
+}
+
+void reply_null(reply_t *r) {
+    if (r->proto >= 3)
+        buf_append(&r->out, "_\r\n", 3);
+    else
+        buf_append(&r->out, "$-1\r\n", 5);
+}
+
+void reply_null_array(reply_t *r) {
+    if (r->proto >= 3)
+        buf_append(&r->out, "_\r\n", 3);
+    else
+        buf_append(&r->out, "*-1\r\n", 5);
+}
+
+void reply_array(reply_t *r, long long n) { reply_header(r, '*', n); }
+
+void reply_map(reply_t *r, long long pairs) {
+    if (r->proto >= 3)
+        reply_header(r, '%', pairs);
+    else
+        reply_header(r, '*', pairs * 2);
+}
+
+void reply_set(reply_t *r, long long n) { reply_header(r, r->proto >= 3 ? '~' : '*', n); }
+
+void reply_double(reply_t *r, double v) {
+    char tmp[64];
+    size_t n = double_to_str(tmp, sizeof tmp, v);
+    if (r->proto >= 3) {
+        buf_append_char(&r->out, ',');
+        buf_append(&r->out, tmp, n);
+        buf_append(&r->out, "\r\n", 2);
+    } else {
+        reply_bulk(r, tmp, n);
+    }
+}
+
+void reply_bool(reply_t *r, int v) {
+    if (r->proto >= 3)
+        buf_append(&r->out, v ? "#t\r\n" : "#f\r\n", 4);
+    else
+        reply_int(r, v ? 1 : 0);
+}
+
+void reply_verbatim(reply_t *r, const char *data, size_t len) {
+    if (r->proto < 3) {
+        reply_bulk(r, data, len);
+        return;
+    }
+    reply_header(r, '=', (long long)len + 4);
+    buf_append(&r->out, "txt:", 4);
+    buf_append(&r->out, data, len);
+    buf_append(&r->out, "\r\n", 2);
+}
+
+size_t reply_deferred_begin(reply_t *r) { return r->out.len; }
+
+static void reply_insert_header(reply_t *r, size_t mark, char type, long long n) {
+    char tmp[32];
+    tmp[0] = type;
+    size_t len = 1 + ll_to_str(tmp + 1, n);
+    tmp[len++] = '\r';
+    tmp[len++] = '\n';
+    buf_reserve(&r->out, len);
+    memmove(r->out.data + mark + len, r->out.data + mark, r->out.len - mark);
+    memcpy(r->out.data + mark, tmp, len);
+    r->out.len += len;
+}
+
+void reply_deferred_array(reply_t *r, size_t mark, long long n) { reply_insert_header(r, mark, '*', n); }
+
+void reply_deferred_map(reply_t *r, size_t mark, long long pairs) {
+    if (r->proto >= 3)
+        reply_insert_header(r, mark, '%', pairs);
+    else
+        reply_insert_header(r, mark, '*', pairs * 2);
+}

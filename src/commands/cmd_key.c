@@ -107,7 +107,7 @@ static void ttl_generic(cmd_ctx_t *ctx, int mode) {
     switch (mode) {
     case 0: reply_int(ctx->reply, (left + 500) / 1000); break;
     case 1: reply_int(ctx->reply, left); break;
-    case 2: reply_int(ctx->reply, expire / 1000); break;
+    case 2: reply_int(ctx->reply, expire / 1000 + (expire % 1000 >= 500)); break; /* rounded, no overflow */
     default: reply_int(ctx->reply, expire); break;
     }
 }

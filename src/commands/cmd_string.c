@@ -57,7 +57,7 @@ void cmd_set(cmd_ctx_t *ctx) {
             o.get = 1;
         } else if (slice_eq_nocase(a, "keepttl") && expire_opt == EXP_NONE) {
             o.keepttl = 1;
-        } else if (eo != EXP_NONE && expire_opt == EXP_NONE && !o.keepttl && i + 1 < ctx->argc) {
+        } else if (eo != EXP_NONE && (expire_opt == EXP_NONE || expire_opt == eo) && !o.keepttl && i + 1 < ctx->argc) {
             expire_opt = eo;
             expire_arg = ctx->argv[++i];
         } else {
@@ -162,13 +162,17 @@ void cmd_getdel(cmd_ctx_t *ctx) {
 void cmd_getex(cmd_ctx_t *ctx) {
     enum db_getex_mode mode = GETEX_KEEP;
     int64_t when = 0;
-    if (ctx->argc > 2) {
-        slice_t a = ctx->argv[2];
+    int expire_opt = EXP_NONE;
+    slice_t expire_arg = {0};
+    for (size_t i = 2; i < ctx->argc; i++) {
+        slice_t a = ctx->argv[i];
         int eo = expire_opt_of(a);
-        if (ctx->argc == 3 && slice_eq_nocase(a, "persist")) {
+        if (slice_eq_nocase(a, "persist") && expire_opt == EXP_NONE) {
             mode = GETEX_PERSIST;
-        } else if (ctx->argc == 4 && eo != EXP_NONE) {
-            if (!expire_opt_to_ms(ctx, eo, ctx->argv[3], "getex", &when)) return;
+        } else if (eo != EXP_NONE && mode != GETEX_PERSIST && (expire_opt == EXP_NONE || expire_opt == eo) &&
+                   i + 1 < ctx->argc) {
+            expire_opt = eo;
+            expire_arg = ctx->argv[++i];
             mode = GETEX_SET;
         } else {
             reply_syntax_error(ctx->reply);
@@ -176,6 +180,16 @@ void cmd_getex(cmd_ctx_t *ctx) {
         }
     }
     slice_t value;
+    if (mode == GETEX_SET) {
+        /* As Redis: a missing or mistyped key answers before the time is
+         * validated. */
+        db_status_t found = db_string_get(ctx->db, ctx->scratch, ctx->argv[1], &value);
+        if (found != DB_OK) {
+            reply_db_status(ctx, found);
+            return;
+        }
+        if (!expire_opt_to_ms(ctx, expire_opt, expire_arg, "getex", &when)) return;
+    }
     db_status_t st = db_string_getex(ctx->db, ctx->scratch, ctx->argv[1], mode, when, &value);
     if (st == DB_OK)
         reply_bulk(ctx->reply, value.ptr, value.len);

@@ -38,6 +38,7 @@ enum cmd_flag {
     CMD_STALE = 1 << 7,
     CMD_NOSCRIPT = 1 << 8,
     CMD_DENYOOM = 1 << 9,
+    CMD_CONTAINER = 1 << 10, /* has subcommands: CLIENT LIST shows "client|list" */
 };
 
 typedef struct command_stats {

@@ -66,15 +66,15 @@
     X(hello, -1, F | N, 0, 0, 0, "connection", "6.0.0", "O(1)", "Handshakes with the Redis server.")          \
     X(auth, -2, F | N, 0, 0, 0, "connection", "1.0.0", "O(N)", "Authenticates the connection.")              \
     X(select, 2, F, 0, 0, 0, "connection", "1.0.0", "O(1)", "Changes the selected database.")               \
-    X(client, -2, 0, 0, 0, 0, "connection", "2.4.0", "Depends on subcommand.", "A container for client connection commands.") \
-    X(command, -1, 0, 0, 0, 0, "server", "2.8.13", "O(N)", "Returns detailed information about all commands.") \
-    X(config, -2, A, 0, 0, 0, "server", "2.0.0", "Depends on subcommand.", "A container for server configuration commands.") \
+    X(client, -2, 0 | CMD_CONTAINER, 0, 0, 0, "connection", "2.4.0", "Depends on subcommand.", "A container for client connection commands.") \
+    X(command, -1, 0 | CMD_CONTAINER, 0, 0, 0, "server", "2.8.13", "O(N)", "Returns detailed information about all commands.") \
+    X(config, -2, A | CMD_CONTAINER, 0, 0, 0, "server", "2.0.0", "Depends on subcommand.", "A container for server configuration commands.") \
     X(info, -1, 0, 0, 0, 0, "server", "1.0.0", "O(1)", "Returns information and statistics about the server.") \
     X(time, 1, F, 0, 0, 0, "server", "2.6.0", "O(1)", "Returns the server time.")                           \
     X(lastsave, 1, F, 0, 0, 0, "server", "1.0.0", "O(1)", "Returns the Unix timestamp of the last successful save to disk.") \
     X(shutdown, -1, A, 0, 0, 0, "server", "1.0.0", "O(N)", "Synchronously saves the database(s) to disk and shuts down the server.") \
-    X(slowlog, -2, A, 0, 0, 0, "server", "2.2.12", "Depends on subcommand.", "A container for slow log commands.") \
-    X(debug, -2, A, 0, 0, 0, "server", "1.0.0", "Depends on subcommand.", "A container for debugging commands.") \
+    X(slowlog, -2, A | CMD_CONTAINER, 0, 0, 0, "server", "2.2.12", "Depends on subcommand.", "A container for slow log commands.") \
+    X(debug, -2, A | CMD_CONTAINER, 0, 0, 0, "server", "1.0.0", "Depends on subcommand.", "A container for debugging commands.") \
     X(compact, 1, A, 0, 0, 0, "server", "basalt 0.1.0", "O(N)", "Compacts the whole database (Kvrocks), reclaiming deleted and expired data.")
 
 #endif

@@ -41,7 +41,7 @@ static void format_addr(const struct sockaddr_storage *sa, char *out, size_t cap
     }
 }
 
-void client_adopt(worker_t *w, int fd) {
+void client_adopt(worker_t *w, int fd, uint64_t id) {
     server_t *srv = w->srv;
     client_t *c = calloc(1, sizeof *c);
     if (!c) {
@@ -56,7 +56,7 @@ void client_adopt(worker_t *w, int fd) {
         setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
         setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
     }
-    c->id = atomic_fetch_add(&srv->next_client_id, 1);
+    c->id = id;
     c->fd = fd;
     c->worker = w;
     buf_init(&c->query);
@@ -152,7 +152,17 @@ static void client_run_command(client_t *c, size_t argc) {
         return;
     }
     cmd_ctx_t ctx = {srv, c, srv->db, &c->worker->scratch, &c->reply, argv, argc, cmd};
-    atomic_store_explicit(&c->last_command, cmd->name, memory_order_relaxed);
+    if ((cmd->flags & CMD_CONTAINER) && argc >= 2) {
+        pthread_mutex_lock(&srv->clients_lock);
+        size_t n = (size_t)snprintf(c->last_command_buf, sizeof c->last_command_buf, "%s|%.*s", cmd->name,
+                                    (int)(argv[1].len < 32 ? argv[1].len : 32), argv[1].ptr);
+        for (size_t i = 0; i < n && i < sizeof c->last_command_buf; i++)
+            if (c->last_command_buf[i] >= 'A' && c->last_command_buf[i] <= 'Z') c->last_command_buf[i] += 32;
+        atomic_store_explicit(&c->last_command, c->last_command_buf, memory_order_relaxed);
+        pthread_mutex_unlock(&srv->clients_lock);
+    } else {
+        atomic_store_explicit(&c->last_command, cmd->name, memory_order_relaxed);
+    }
     int64_t t0 = clock_mono_us();
     cmd->handler(&ctx);
     int64_t dt = clock_mono_us() - t0;

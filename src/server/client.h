@@ -9,7 +9,7 @@
  * request a kill. */
 
 /* Adopts an accepted socket on worker w. Takes ownership of fd. */
-void client_adopt(worker_t *w, int fd);
+void client_adopt(worker_t *w, int fd, uint64_t id);
 /* Closes and frees. Call on c's worker thread. */
 void client_free(client_t *c);
 /* Closes clients idle past `timeout` and those asked to die. */

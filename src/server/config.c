@@ -248,6 +248,17 @@ void config_format(config_t *c, enum config_id id, buf_t *out) {
 
 /* ---- config files ---- */
 
+/* Appends "name value", quoting the value only when it needs it. */
+static void append_config_line(buf_t *out, const char *name, const char *value, size_t len) {
+    int plain = len > 0;
+    for (size_t i = 0; i < len && plain; i++)
+        plain = value[i] > ' ' && value[i] != '"' && value[i] != '\'' && value[i] != '#' && value[i] != 127;
+    if (plain)
+        buf_appendf(out, "%s %.*s\n", name, (int)len, value);
+    else
+        buf_appendf(out, "%s \"%.*s\"\n", name, (int)len, value);
+}
+
 /* Splits "key value..." into key and value (value may be quoted). */
 static int split_line(char *line, char **key, char **value) {
     char *p = line;
@@ -325,7 +336,7 @@ int config_rewrite(config_t *c, char *err, size_t errlen) {
             written[id] = 1;
             buf_clear(&value);
             config_format(c, (enum config_id)id, &value);
-            buf_appendf(&out, "%s \"%.*s\"\n", config_entries[id].name, (int)value.len, value.data);
+            append_config_line(&out, config_entries[id].name, value.data ? value.data : "", value.len);
         }
         free(line);
         fclose(f);
@@ -343,7 +354,7 @@ int config_rewrite(config_t *c, char *err, size_t errlen) {
         else
             is_default = parse_value((enum config_id)id, config_entries[id].default_value, &def, why, sizeof why) == 0 &&
                          def == config_int(c, (enum config_id)id);
-        if (!is_default) buf_appendf(&out, "%s \"%s\"\n", config_entries[id].name, value.data);
+        if (!is_default) append_config_line(&out, config_entries[id].name, value.data, value.len - 1);
     }
     char tmp[PATH_MAX + 16];
     snprintf(tmp, sizeof tmp, "%s.tmp.%d", c->file, (int)getpid());

@@ -34,7 +34,9 @@ void reply_ok(reply_t *r) { buf_append(&r->out, "+OK\r\n", 5); }
 void reply_error(reply_t *r, const char *msg) {
     buf_append_char(&r->out, '-');
     size_t start = r->out.len;
-    buf_append_cstr(&r->out, msg);
+    size_t len = strlen(msg);
+    while (len && (msg[len - 1] == '\r' || msg[len - 1] == '\n')) len--;
+    buf_append(&r->out, msg, len);
     for (size_t i = start; i < r->out.len; i++)
         if (r->out.data[i] == '\r' || r->out.data[i] == '\n') r->out.data[i] = ' ';
     buf_append(&r->out, "\r\n", 2);

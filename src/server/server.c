@@ -81,9 +81,15 @@ static void *worker_main(void *arg) {
     return NULL;
 }
 
+typedef struct accepted {
+    int fd;
+    uint64_t id;
+} accepted_t;
+
 static void task_adopt(worker_t *w, void *arg) {
-    int fd = (int)(intptr_t)arg;
-    client_adopt(w, fd);
+    accepted_t *a = arg;
+    client_adopt(w, a->fd, a->id);
+    free(a);
 }
 
 static void task_stop(worker_t *w, void *arg) {
@@ -154,7 +160,14 @@ static void server_on_accept(evutil_socket_t lfd, short events, void *arg) {
         atomic_fetch_add(&srv->nclients, 1);
         unsigned next = atomic_fetch_add(&srv->next_worker, 1);
         worker_t *w = &srv->workers[next % (unsigned)srv->nworkers];
-        if (worker_post(w, task_adopt, (void *)(intptr_t)fd) != 0) {
+        /* The id is taken here so ids grow in connection order. */
+        accepted_t *a = malloc(sizeof *a);
+        if (a) {
+            a->fd = fd;
+            a->id = atomic_fetch_add(&srv->next_client_id, 1);
+        }
+        if (!a || worker_post(w, task_adopt, a) != 0) {
+            free(a);
             atomic_fetch_sub(&srv->nclients, 1);
             close(fd);
         }

@@ -74,6 +74,7 @@ struct client {
     int64_t created_ms;
     atomic_llong last_interaction_ms;
     _Atomic(const char *) last_command;
+    char last_command_buf[64]; /* "container|sub"; written under clients_lock */
     atomic_size_t query_len, output_len;
     client_t *next, *prev;   /* server registry */
     client_t *wnext, *wprev; /* worker list */

@@ -96,6 +96,10 @@ static unsigned char filter_subkeys(void *state, int level, const char *key, siz
     return (unsigned char)drop;
 }
 
+/* RocksDB calls a filter's destructor unconditionally; the state is the
+ * engine, freed by engine_close. */
+static void filter_state_keep(void *state) { (void)state; }
+
 /* ---- open / close ---- */
 
 static int compression_from_name(const char *name) {
@@ -137,9 +141,9 @@ int engine_open(const engine_options_t *o, engine_t **out, engine_err_t *err) {
         rocksdb_options_set_compression(co, compression_from_name(o->compression));
         rocksdb_options_set_level_compaction_dynamic_level_bytes(co, 1);
         if (i == CF_METADATA)
-            e->filters[i] = rocksdb_compactionfilter_create(e, NULL, filter_metadata, filter_name_metadata);
+            e->filters[i] = rocksdb_compactionfilter_create(e, filter_state_keep, filter_metadata, filter_name_metadata);
         else
-            e->filters[i] = rocksdb_compactionfilter_create(e, NULL, filter_subkeys, filter_name_subkeys);
+            e->filters[i] = rocksdb_compactionfilter_create(e, filter_state_keep, filter_subkeys, filter_name_subkeys);
         rocksdb_options_set_compaction_filter(co, e->filters[i]);
         e->cf_opts[i] = co;
         names[i] = cf_names[i];

@@ -115,8 +115,8 @@ size_t double_to_str(char *dst, size_t cap, double v) {
 
 static int fold(int c, int nocase) { return nocase ? tolower(c) : c; }
 
-static int glob_match_depth(const char *p, size_t plen, const char *s, size_t slen, int nocase,
-                            int depth) {
+static int glob_match_depth(const char *p, size_t plen, const char *s, size_t slen, int nocase, int depth,
+                            int *skip_longer) {
     /* The depth bound stops patterns like "*a*a*a*..." from recursing
      * without limit on hostile input. */
     if (depth > 1000) return 0;
@@ -136,10 +136,15 @@ static int glob_match_depth(const char *p, size_t plen, const char *s, size_t sl
             }
             if (plen == 1) return 1;
             while (slen) {
-                if (glob_match_depth(p + 1, plen - 1, s, slen, nocase, depth + 1)) return 1;
+                if (glob_match_depth(p + 1, plen - 1, s, slen, nocase, depth + 1, skip_longer)) return 1;
+                if (*skip_longer) return 0;
                 s++;
                 slen--;
             }
+            /* The rest of the pattern matches nowhere in the rest of the
+             * string, so no earlier '*' can help by matching more: stop
+             * every enclosing loop (this keeps hostile patterns linear). */
+            *skip_longer = 1;
             return 0;
         case '?':
             s++;
@@ -209,5 +214,6 @@ static int glob_match_depth(const char *p, size_t plen, const char *s, size_t sl
 }
 
 int glob_match(const char *pattern, size_t plen, const char *string, size_t slen, int nocase) {
-    return glob_match_depth(pattern, plen, string, slen, nocase, 0);
+    int skip_longer = 0;
+    return glob_match_depth(pattern, plen, string, slen, nocase, 0, &skip_longer);
 }

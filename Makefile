@@ -30,7 +30,8 @@ MAIN_OBJ := $(BUILD)/obj/src/server/main.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run test unit integration clean asan-test
+.PHONY: all deps run test unit integration sanitized-test clean
+.SECONDARY:
 
 all: $(BUILD)/basalt-server $(UNIT_BIN)
 
@@ -62,10 +63,19 @@ unit: $(UNIT_BIN)
 integration: $(BUILD)/basalt-server
 	BASALT_SERVER=$(CURDIR)/$(BUILD)/basalt-server /usr/bin/python3 -m pytest tests/integration -q
 
+# The whole suite: unit and integration tests on the normal build, then
+# again on the AddressSanitizer/UBSan build (system allocator), where
+# LeakSanitizer checks every server exit for leaks.
 test: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory integration
+	@$(MAKE) --no-print-directory SANITIZE=1 sanitized-test
+
+sanitized-test:
+	@$(MAKE) --no-print-directory SANITIZE=1 all
+	@ASAN_OPTIONS=detect_leaks=1 $(MAKE) --no-print-directory SANITIZE=1 unit
+	ASAN_OPTIONS=detect_leaks=1 BASALT_SERVER=$(CURDIR)/build-asan/basalt-server /usr/bin/python3 -m pytest tests/integration -q
 
 clean:
 	rm -rf build build-asan

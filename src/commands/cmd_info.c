@@ -7,6 +7,7 @@
 
 #include "commands/command.h"
 #include "memory/allocator.h"
+#include "memory/profiler.h"
 #include "server/server.h"
 #include "util/clock.h"
 
@@ -56,23 +57,42 @@ static void info_clients(cmd_ctx_t *ctx, buf_t *o) {
 }
 
 static void info_memory(cmd_ctx_t *ctx, buf_t *o) {
-    (void)ctx;
     allocator_stats_t a;
-    allocator_stats_read(&a);
+    server_memory_sample(ctx->srv, &a);
     uint64_t rss = process_rss_bytes();
-    char used_h[32], rss_h[32];
+    uint64_t peak = atomic_load(&ctx->srv->peak_allocated);
+    engine_memory_t em;
+    engine_memory(db_engine(ctx->db), &em);
+    profiler_status_t ps;
+    profiler_get_status(&ps);
+    char used_h[32], rss_h[32], peak_h[32];
     bytes_to_human(used_h, sizeof used_h, a.allocated);
     bytes_to_human(rss_h, sizeof rss_h, rss);
+    bytes_to_human(peak_h, sizeof peak_h, peak);
     buf_appendf(o,
                 "# Memory\r\nused_memory:%llu\r\nused_memory_human:%s\r\nused_memory_rss:%llu\r\n"
-                "used_memory_rss_human:%s\r\nallocator_allocated:%llu\r\nallocator_active:%llu\r\n"
+                "used_memory_rss_human:%s\r\nused_memory_peak:%llu\r\nused_memory_peak_human:%s\r\n"
+                "used_memory_startup:%llu\r\nallocator_allocated:%llu\r\nallocator_active:%llu\r\n"
                 "allocator_resident:%llu\r\nallocator_mapped:%llu\r\nallocator_metadata:%llu\r\n"
-                "allocator_retained:%llu\r\nmem_fragmentation_ratio:%.2f\r\nmem_allocator:%s\r\n"
+                "allocator_retained:%llu\r\nallocator_allocations:%llu\r\nallocator_frees:%llu\r\n"
+                "allocator_live_objects:%llu\r\nallocator_largest_live_allocation:%llu\r\n"
+                "allocator_frag_ratio:%.2f\r\nmem_fragmentation_ratio:%.2f\r\nmem_allocator:%s\r\n"
+                "rocksdb_memtables:%llu\r\nrocksdb_block_cache_usage:%llu\r\nrocksdb_block_cache_capacity:%llu\r\n"
+                "rocksdb_block_cache_pinned:%llu\r\nrocksdb_table_readers:%llu\r\n"
+                "heap_profiling_available:%d\r\nheap_profiling_active:%d\r\nheap_profiling_sample_bytes:%llu\r\n"
+                "heap_profiling_dumps:%llu\r\n"
                 "maxmemory:0\r\nmaxmemory_human:0B\r\nmaxmemory_policy:noeviction\r\n\r\n",
-                (unsigned long long)a.allocated, used_h, (unsigned long long)rss, rss_h,
-                (unsigned long long)a.allocated, (unsigned long long)a.active, (unsigned long long)a.resident,
-                (unsigned long long)a.mapped, (unsigned long long)a.metadata, (unsigned long long)a.retained,
-                a.allocated ? (double)rss / (double)a.allocated : 0.0, allocator_name());
+                (unsigned long long)a.allocated, used_h, (unsigned long long)rss, rss_h, (unsigned long long)peak,
+                peak_h, (unsigned long long)ctx->srv->startup_allocated, (unsigned long long)a.allocated,
+                (unsigned long long)a.active, (unsigned long long)a.resident, (unsigned long long)a.mapped,
+                (unsigned long long)a.metadata, (unsigned long long)a.retained, (unsigned long long)a.nmalloc,
+                (unsigned long long)a.ndalloc, (unsigned long long)a.live_objects,
+                (unsigned long long)a.largest_live_class, a.allocated ? (double)a.active / (double)a.allocated : 0.0,
+                a.allocated ? (double)rss / (double)a.allocated : 0.0, allocator_name(),
+                (unsigned long long)em.memtables, (unsigned long long)em.block_cache_usage,
+                (unsigned long long)em.block_cache_capacity, (unsigned long long)em.block_cache_pinned,
+                (unsigned long long)em.table_readers, ps.available, ps.active, (unsigned long long)ps.sample_bytes,
+                (unsigned long long)ps.dumps);
 }
 
 static void info_persistence(cmd_ctx_t *ctx, buf_t *o) {

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "commands/command.h"
+#include "memory/heap_hold.h"
 #include "server/server.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -388,10 +389,26 @@ void cmd_debug(cmd_ctx_t *ctx) {
         struct timespec ts = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
         nanosleep(&ts, NULL);
         reply_ok(ctx->reply);
+    } else if (slice_eq_nocase(sub, "heap-hold") && ctx->argc == 4) {
+        long long bytes, count;
+        if (!arg_to_ll(ctx, ctx->argv[2], &bytes) || !arg_to_ll(ctx, ctx->argv[3], &count)) return;
+        if (count < 1 || count > 1000000 || bytes < count || bytes > (1LL << 36)) {
+            reply_error(ctx->reply, "ERR HEAP-HOLD needs 1 <= count <= 1000000 and count <= bytes <= 64 GiB");
+            return;
+        }
+        if (debug_heap_hold((size_t)bytes, (size_t)count) != 0) {
+            reply_error(ctx->reply, "ERR out of memory");
+            return;
+        }
+        reply_int(ctx->reply, (long long)debug_heap_held());
+    } else if (slice_eq_nocase(sub, "heap-release") && ctx->argc == 2) {
+        reply_int(ctx->reply, (long long)debug_heap_release());
     } else if (slice_eq_nocase(sub, "help")) {
         static const char *const lines[] = {
             "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
             "SLEEP <seconds>", "    Stop the worker for <seconds> (decimals allowed).",
+            "HEAP-HOLD <bytes> <count>", "    Allocate and keep <count> blocks totalling <bytes> (profiler tests).",
+            "HEAP-RELEASE", "    Free every block kept by HEAP-HOLD.",
             "HELP", "    Print this help.",
         };
         reply_help(ctx, lines, sizeof lines / sizeof lines[0]);

@@ -75,6 +75,9 @@
     X(shutdown, -1, A, 0, 0, 0, "server", "1.0.0", "O(N)", "Synchronously saves the database(s) to disk and shuts down the server.") \
     X(slowlog, -2, A | CMD_CONTAINER, 0, 0, 0, "server", "2.2.12", "Depends on subcommand.", "A container for slow log commands.") \
     X(debug, -2, A | CMD_CONTAINER, 0, 0, 0, "server", "1.0.0", "Depends on subcommand.", "A container for debugging commands.") \
+    X(kprofile, -3, A | CMD_CONTAINER, 0, 0, 0, "server", "basalt 0.1.0", "O(1); DUMP O(profile size)",           \
+      "Heap profiling at run time: KPROFILE MEMORY ENABLE|DISABLE|STATUS|DUMP (Kvrocks).")                     \
+    X(memory, -2, CMD_CONTAINER, 0, 0, 0, "server", "4.0.0", "Depends on subcommand.", "A container for memory diagnostics commands.") \
     X(compact, 1, A, 0, 0, 0, "server", "basalt 0.1.0", "O(N)", "Compacts the whole database (Kvrocks), reclaiming deleted and expired data.")
 
 #endif

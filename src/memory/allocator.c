@@ -1,6 +1,7 @@
 #include "memory/allocator.h"
 
 #include <malloc.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -9,7 +10,8 @@
 #include <jemalloc/jemalloc.h>
 
 /* Profiling compiled in but inactive, so it can be switched on at run time
- * without a restart; a MALLOC_CONF in the environment still wins. */
+ * without a restart (KPROFILE MEMORY ENABLE); a MALLOC_CONF in the
+ * environment still wins. Mean sample interval 2^19 = 512 KiB. */
 const char *malloc_conf = "prof:true,prof_active:false,lg_prof_sample:19";
 
 const char *allocator_name(void) {
@@ -27,31 +29,94 @@ const char *allocator_name(void) {
     return name;
 }
 
-static uint64_t read_size_stat(const char *name) {
+static uint64_t read_size(const char *name) {
     size_t v = 0, len = sizeof v;
     if (mallctl(name, &v, &len, NULL, 0) != 0) return 0;
     return v;
 }
 
-int allocator_stats_read(allocator_stats_t *out) {
-    uint64_t epoch = 1;
-    size_t len = sizeof epoch;
-    mallctl("epoch", &epoch, &len, &epoch, len);
-    out->allocated = read_size_stat("stats.allocated");
-    out->active = read_size_stat("stats.active");
-    out->resident = read_size_stat("stats.resident");
-    out->mapped = read_size_stat("stats.mapped");
-    out->metadata = read_size_stat("stats.metadata");
-    out->retained = read_size_stat("stats.retained");
+static uint64_t read_u64(const char *name) {
+    uint64_t v = 0;
+    size_t len = sizeof v;
+    if (mallctl(name, &v, &len, NULL, 0) != 0) return 0;
+    return v;
+}
+
+static unsigned read_unsigned(const char *name) {
+    unsigned v = 0;
+    size_t len = sizeof v;
+    if (mallctl(name, &v, &len, NULL, 0) != 0) return 0;
+    return v;
+}
+
+/* MALLCTL_ARENAS_ALL: the merged statistics of every arena. */
+#define ALL_ARENAS "4096"
+
+static uint64_t largest_live_class(void) {
+    char name[128];
+    unsigned nlextents = read_unsigned("arenas.nlextents");
+    for (unsigned j = nlextents; j-- > 0;) {
+        snprintf(name, sizeof name, "stats.arenas." ALL_ARENAS ".lextents.%u.curlextents", j);
+        if (read_size(name) > 0) {
+            snprintf(name, sizeof name, "arenas.lextent.%u.size", j);
+            return read_size(name);
+        }
+    }
+    unsigned nbins = read_unsigned("arenas.nbins");
+    for (unsigned j = nbins; j-- > 0;) {
+        snprintf(name, sizeof name, "stats.arenas." ALL_ARENAS ".bins.%u.curregs", j);
+        if (read_size(name) > 0) {
+            snprintf(name, sizeof name, "arenas.bin.%u.size", j);
+            return read_size(name);
+        }
+    }
     return 0;
 }
 
-#elif defined(__SANITIZE_ADDRESS__)
+int allocator_stats_read(allocator_stats_t *out) {
+    memset(out, 0, sizeof *out);
+    uint64_t epoch = 1;
+    size_t len = sizeof epoch;
+    if (mallctl("epoch", &epoch, &len, &epoch, len) != 0) return -1;
+    out->allocated = read_size("stats.allocated");
+    out->active = read_size("stats.active");
+    out->resident = read_size("stats.resident");
+    out->mapped = read_size("stats.mapped");
+    out->metadata = read_size("stats.metadata");
+    out->retained = read_size("stats.retained");
+    out->internal = read_size("stats.arenas." ALL_ARENAS ".internal");
+    out->nmalloc = read_u64("stats.arenas." ALL_ARENAS ".small.nmalloc") +
+                   read_u64("stats.arenas." ALL_ARENAS ".large.nmalloc");
+    out->ndalloc = read_u64("stats.arenas." ALL_ARENAS ".small.ndalloc") +
+                   read_u64("stats.arenas." ALL_ARENAS ".large.ndalloc");
+    out->live_objects = out->nmalloc > out->ndalloc ? out->nmalloc - out->ndalloc : 0;
+    out->largest_live_class = largest_live_class();
+    return 0;
+}
+
+void allocator_thread_counters(const uint64_t **allocated, const uint64_t **deallocated) {
+    uint64_t *a = NULL, *d = NULL;
+    size_t len = sizeof a;
+    if (mallctl("thread.allocatedp", &a, &len, NULL, 0) != 0) a = NULL;
+    len = sizeof d;
+    if (mallctl("thread.deallocatedp", &d, &len, NULL, 0) != 0) d = NULL;
+    *allocated = a;
+    *deallocated = d;
+}
+
+static void stats_write(void *arg, const char *text) { buf_append_cstr(arg, text); }
+
+void allocator_stats_text(buf_t *out) { malloc_stats_print(stats_write, out, NULL); }
+
+int allocator_purge(void) { return mallctl("arena." ALL_ARENAS ".purge", NULL, NULL, NULL, 0) == 0 ? 0 : -1; }
+
+#else /* the system allocator: sanitizer builds */
+
+#if defined(__SANITIZE_ADDRESS__)
 /* From libasan's allocator interface (the header is not always shipped). */
 size_t __sanitizer_get_current_allocated_bytes(void);
 size_t __sanitizer_get_heap_size(void);
 
-/* AddressSanitizer replaces malloc; its own counters are the truth. */
 const char *allocator_name(void) { return "libc (asan)"; }
 
 int allocator_stats_read(allocator_stats_t *out) {
@@ -62,9 +127,7 @@ int allocator_stats_read(allocator_stats_t *out) {
     out->resident = out->mapped;
     return 0;
 }
-
 #else
-
 const char *allocator_name(void) { return "libc"; }
 
 int allocator_stats_read(allocator_stats_t *out) {
@@ -76,6 +139,16 @@ int allocator_stats_read(allocator_stats_t *out) {
     out->resident = out->mapped;
     return 0;
 }
+#endif
+
+void allocator_thread_counters(const uint64_t **allocated, const uint64_t **deallocated) {
+    *allocated = NULL;
+    *deallocated = NULL;
+}
+
+void allocator_stats_text(buf_t *out) { buf_append_cstr(out, "Stats not supported for the current allocator\n"); }
+
+int allocator_purge(void) { return 0; }
 
 #endif
 

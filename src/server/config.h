@@ -31,6 +31,10 @@
       "log commands slower than this many microseconds; -1 = off")                                               \
     X(SLOWLOG_MAX_LEN, "slowlog-max-len", CFG_INT, 1, "128", 0, 1000000, NULL, "entries kept in the slow log")   \
     X(ENABLE_DEBUG_COMMAND, "enable-debug-command", CFG_BOOL, 0, "no", 0, 1, NULL, "allow the DEBUG command")     \
+    X(PROFILING_DIR, "profiling-dir", CFG_STRING, 0, "", 0, 0, NULL,                                             \
+      "where KPROFILE MEMORY DUMP writes heap profiles; empty = <dir>/profiles (created on demand)")             \
+    X(PROFILING_DUMP_DIRS, "profiling-dump-dirs", CFG_STRING, 0, "/tmp", 0, 0, NULL,                               \
+      "other absolute directories a client may name in KPROFILE MEMORY DUMP <dir>, separated by spaces")         \
     X(ROCKSDB_BLOCK_CACHE_SIZE, "rocksdb.block_cache_size", CFG_INT, 0, "256", 1, 1048576, NULL,                 \
       "block cache size in MiB")                                                                                 \
     X(ROCKSDB_WRITE_BUFFER_SIZE, "rocksdb.write_buffer_size", CFG_INT, 0, "64", 1, 65536, NULL,                  \

@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "commands/command.h"
+#include "memory/allocator.h"
+#include "memory/profiler.h"
 #include "server/client.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -72,11 +74,24 @@ static void worker_on_mailbox(evutil_socket_t fd, short events, void *arg) {
 
 static void worker_on_cron(evutil_socket_t fd, short events, void *arg) {
     (void)fd, (void)events;
-    worker_reap_clients(arg);
+    worker_t *w = arg;
+    worker_reap_clients(w);
+    if (w->id == 0) {
+        allocator_stats_t a;
+        server_memory_sample(w->srv, &a);
+    }
+}
+
+void server_memory_sample(server_t *srv, allocator_stats_t *out) {
+    allocator_stats_read(out);
+    unsigned long long peak = atomic_load(&srv->peak_allocated);
+    while (out->allocated > peak && !atomic_compare_exchange_weak(&srv->peak_allocated, &peak, out->allocated)) {
+    }
 }
 
 static void *worker_main(void *arg) {
     worker_t *w = arg;
+    allocator_thread_counters(&w->thread_allocated, &w->thread_deallocated);
     event_base_dispatch(w->base);
     return NULL;
 }
@@ -278,6 +293,23 @@ int server_init(server_t *srv, config_t *config, char *err, size_t errlen) {
         snprintf(err, errlen, "cannot create data directory '%s': %s", dir, strerror(errno));
         return -1;
     }
+    if (!realpath(dir, srv->data_dir)) {
+        snprintf(err, errlen, "cannot resolve data directory '%s': %s", dir, strerror(errno));
+        return -1;
+    }
+    char pdir[4096];
+    config_str(config, CONF_PROFILING_DIR, pdir, sizeof pdir);
+    if (pdir[0] && pdir[0] != '/') {
+        snprintf(err, errlen, "profiling-dir must be an absolute path, not '%s'", pdir);
+        return -1;
+    }
+    if (pdir[0])
+        snprintf(srv->profiling_dir, sizeof srv->profiling_dir, "%s", pdir);
+    else
+        snprintf(srv->profiling_dir, sizeof srv->profiling_dir, "%.4000s/profiles", srv->data_dir);
+    for (size_t len = strlen(srv->profiling_dir); len > 1 && srv->profiling_dir[len - 1] == '/'; len--)
+        srv->profiling_dir[len - 1] = '\0';
+    profiler_init();
     if (db_open(&eo, &srv->db, &eerr) != 0) {
         snprintf(err, errlen, "%s", eerr.msg);
         return -1;
@@ -312,6 +344,9 @@ int server_init(server_t *srv, config_t *config, char *err, size_t errlen) {
         snprintf(err, errlen, "no bind address");
         return -1;
     }
+    allocator_stats_t a;
+    server_memory_sample(srv, &a);
+    srv->startup_allocated = a.allocated;
     if (strcmp(bind, "127.0.0.1") != 0 && config_str_is_empty(config, CONF_REQUIREPASS))
         log_warning("listening on %s without requirepass: anyone who can reach the port can use the server", bind);
     return 0;

@@ -45,6 +45,9 @@ struct worker {
     size_t ntasks, task_cap;
     db_scratch_t scratch;
     worker_stats_t stats;
+    /* This thread's allocator counters, readable from other threads. */
+    const uint64_t *thread_allocated;
+    const uint64_t *thread_deallocated;
     client_t *clients; /* this worker's clients (list via wnext/wprev) */
 };
 
@@ -106,6 +109,10 @@ struct server {
     int64_t start_mono_us;
     int64_t lastsave_ms;
     char executable[4096];
+    char data_dir[4096];      /* absolute */
+    char profiling_dir[4096]; /* absolute */
+    uint64_t startup_allocated;
+    atomic_ullong peak_allocated;
 
     pthread_mutex_t clients_lock;
     client_t *clients;
@@ -146,5 +153,8 @@ typedef struct stats_totals {
 /* Sums of the per-worker counters. */
 void server_stats_sum(server_t *srv, stats_totals_t *out);
 void server_reset_stats(server_t *srv);
+/* Reads allocator totals and raises the recorded peak. */
+struct allocator_stats;
+void server_memory_sample(server_t *srv, struct allocator_stats *out);
 
 #endif

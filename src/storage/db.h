@@ -132,6 +132,10 @@ db_status_t db_key_move(db_t *db, db_scratch_t *s, slice_t src, slice_t dst, int
 typedef int (*db_key_visit_fn)(void *arg, slice_t key, const metadata_t *m);
 db_status_t db_key_scan(db_t *db, db_scratch_t *s, slice_t start, size_t limit, db_key_visit_fn visit, void *arg,
                         buf_t *next);
+/* Bytes the key takes as stored: key and metadata record, plus its
+ * subkeys; with samples > 0 only that many subkeys are read and the total
+ * is extrapolated from the collection's size. */
+db_status_t db_key_usage(db_t *db, db_scratch_t *s, slice_t key, size_t samples, uint64_t *bytes);
 db_status_t db_key_count(db_t *db, db_scratch_t *s, uint64_t *keys, uint64_t *expires);
 /* A random live key into *key (scratch-backed); DB_NOT_FOUND when empty. */
 db_status_t db_key_random(db_t *db, db_scratch_t *s, slice_t *key);

@@ -186,6 +186,40 @@ db_status_t db_key_scan(db_t *db, db_scratch_t *s, slice_t start, size_t limit, 
     return st;
 }
 
+db_status_t db_key_usage(db_t *db, db_scratch_t *s, slice_t key, size_t samples, uint64_t *bytes) {
+    metadata_t m;
+    db_status_t st = db_lookup_meta(db, s, key, &m);
+    if (st != DB_OK) return st;
+    uint64_t total = key.len + s->meta.len;
+    if (m.type != TYPE_STRING && m.size > 0) {
+        static const enum engine_cf families[] = {CF_SUBKEYS, CF_ZSET_SCORE};
+        buf_t prefix;
+        buf_init(&prefix);
+        subkey_encode(&prefix, key, m.version, slice_make("", 0));
+        uint64_t seen = 0, seen_bytes = 0;
+        for (size_t f = 0; f < sizeof families / sizeof families[0]; f++) {
+            engine_iter_t *it = engine_iter_new(db_engine(db), families[f]);
+            size_t n = 0;
+            for (engine_iter_seek(it, slice_make(prefix.data, prefix.len)); engine_iter_valid(it);
+                 engine_iter_next(it)) {
+                slice_t k = engine_iter_key(it);
+                if (k.len < prefix.len || memcmp(k.ptr, prefix.data, prefix.len) != 0) break;
+                if (samples && n == samples) break;
+                seen_bytes += k.len + engine_iter_value(it).len;
+                if (f == 0) seen++;
+                n++;
+            }
+            engine_iter_free(it);
+        }
+        buf_fini(&prefix);
+        if (samples && seen > 0 && seen < m.size)
+            seen_bytes = (uint64_t)((double)seen_bytes * (double)m.size / (double)seen);
+        total += seen_bytes;
+    }
+    *bytes = total;
+    return DB_OK;
+}
+
 struct count_state {
     uint64_t keys, expires;
 };

@@ -20,6 +20,7 @@ struct engine {
     rocksdb_writeoptions_t *write_opts;
     rocksdb_compactionfilter_t *filters[CF_COUNT];
     atomic_uint_fast64_t writes;
+    uint64_t write_buffer_bytes;
 };
 
 struct engine_batch {
@@ -117,6 +118,7 @@ int engine_open(const engine_options_t *o, engine_t **out, engine_err_t *err) {
         snprintf(err->msg, sizeof err->msg, "out of memory");
         return -1;
     }
+    e->write_buffer_bytes = o->write_buffer_bytes;
     e->cache = rocksdb_cache_create_lru(o->block_cache_bytes);
     e->table_opts = rocksdb_block_based_options_create();
     rocksdb_block_based_options_set_block_cache(e->table_opts, e->cache);
@@ -376,6 +378,21 @@ char *engine_property_str(engine_t *e, enum engine_cf cf, const char *name) {
     char *copy = strdup(v);
     rocksdb_free(v);
     return copy;
+}
+
+void engine_memory(engine_t *e, engine_memory_t *out) {
+    memset(out, 0, sizeof *out);
+    for (int i = 0; i < CF_COUNT; i++) {
+        uint64_t v = 0;
+        if (rocksdb_property_int_cf(e->db, e->cf[i], "rocksdb.cur-size-all-mem-tables", &v) == 0) out->memtables += v;
+        v = 0;
+        if (rocksdb_property_int_cf(e->db, e->cf[i], "rocksdb.estimate-table-readers-mem", &v) == 0)
+            out->table_readers += v;
+    }
+    out->block_cache_usage = rocksdb_cache_get_usage(e->cache);
+    out->block_cache_capacity = rocksdb_cache_get_capacity(e->cache);
+    out->block_cache_pinned = rocksdb_cache_get_pinned_usage(e->cache);
+    out->memtable_budget = e->write_buffer_bytes * 4 * CF_COUNT;
 }
 
 uint64_t engine_block_cache_usage(engine_t *e) { return rocksdb_cache_get_usage(e->cache); }

@@ -84,6 +84,17 @@ char *engine_property_str(engine_t *e, enum engine_cf cf, const char *name);
 uint64_t engine_block_cache_usage(engine_t *e);
 uint64_t engine_block_cache_capacity(engine_t *e);
 const char *engine_cf_name(enum engine_cf cf);
+/* RocksDB's memory, by component, summed over column families. */
+typedef struct engine_memory {
+    uint64_t memtables;      /* active and immutable memtables */
+    uint64_t table_readers;  /* index and filter blocks outside the block cache */
+    uint64_t block_cache_usage;
+    uint64_t block_cache_capacity;
+    uint64_t block_cache_pinned;
+    uint64_t memtable_budget; /* write_buffer_size * max_write_buffer_number * families */
+} engine_memory_t;
+void engine_memory(engine_t *e, engine_memory_t *out);
+
 /* Number of WriteBatches applied since open. */
 uint64_t engine_writes(engine_t *e);
 

@@ -1,0 +1,308 @@
+#include "memory/profiler.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "memory/allocator.h"
+#include "util/clock.h"
+
+#ifndef BASALT_NO_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#endif
+
+static pthread_mutex_t profiler_lock = PTHREAD_MUTEX_INITIALIZER;
+static int available;
+static char why_unavailable[160];
+static int64_t active_since_ms;
+static uint64_t dump_count;
+static uint64_t internal_at_enable;
+static char last_dump[4096];
+
+void profiler_init(void) {
+#ifdef BASALT_NO_JEMALLOC
+    snprintf(why_unavailable, sizeof why_unavailable,
+             "this build uses the system allocator (sanitizer build), not jemalloc");
+#else
+    bool on = false;
+    size_t len = sizeof on;
+    if (mallctl("config.prof", &on, &len, NULL, 0) != 0 || !on) {
+        snprintf(why_unavailable, sizeof why_unavailable, "jemalloc was built without profiling (--enable-prof)");
+        return;
+    }
+    len = sizeof on;
+    if (mallctl("opt.prof", &on, &len, NULL, 0) != 0 || !on) {
+        snprintf(why_unavailable, sizeof why_unavailable, "jemalloc was started with prof:false (MALLOC_CONF)");
+        return;
+    }
+    available = 1;
+#endif
+}
+
+int profiler_available(char *why, size_t cap) {
+    if (!available && why) snprintf(why, cap, "%s", why_unavailable);
+    return available;
+}
+
+#ifndef BASALT_NO_JEMALLOC
+
+static int set_active(bool on, char *err, size_t cap) {
+    if (mallctl("prof.active", NULL, NULL, &on, sizeof on) != 0) {
+        snprintf(err, cap, "cannot set prof.active");
+        return -1;
+    }
+    return 0;
+}
+
+static uint64_t current_sample_bytes(void) {
+    size_t lg = 0, len = sizeof lg;
+    if (mallctl("prof.lg_sample", &lg, &len, NULL, 0) != 0) return 0;
+    return (uint64_t)1 << lg;
+}
+
+int profiler_enable(uint64_t sample_bytes, uint64_t *effective, char *err, size_t cap) {
+    if (!available) {
+        snprintf(err, cap, "%s", why_unavailable);
+        return -1;
+    }
+    pthread_mutex_lock(&profiler_lock);
+    int rc = 0;
+    if (sample_bytes > 0) {
+        /* Round to the nearest power of two, as jemalloc keeps a log2. */
+        size_t lg = 0;
+        while (lg < 62 && ((uint64_t)1 << (lg + 1)) <= sample_bytes) lg++;
+        if (lg < 62 && sample_bytes - ((uint64_t)1 << lg) > ((uint64_t)1 << (lg + 1)) - sample_bytes) lg++;
+        if (mallctl("prof.reset", NULL, NULL, &lg, sizeof lg) != 0) {
+            snprintf(err, cap, "cannot set the sample interval (prof.reset)");
+            rc = -1;
+        }
+    }
+    bool on = false;
+    size_t len = sizeof on;
+    mallctl("prof.active", &on, &len, NULL, 0);
+    if (rc == 0 && !on) {
+        rc = set_active(true, err, cap);
+        if (rc == 0) {
+            active_since_ms = clock_unix_ms();
+            allocator_stats_t a;
+            allocator_stats_read(&a);
+            internal_at_enable = a.internal;
+        }
+    }
+    if (effective) *effective = current_sample_bytes();
+    pthread_mutex_unlock(&profiler_lock);
+    return rc;
+}
+
+int profiler_disable(char *err, size_t cap) {
+    if (!available) {
+        snprintf(err, cap, "%s", why_unavailable);
+        return -1;
+    }
+    pthread_mutex_lock(&profiler_lock);
+    int rc = set_active(false, err, cap);
+    if (rc == 0) active_since_ms = 0;
+    pthread_mutex_unlock(&profiler_lock);
+    return rc;
+}
+
+void profiler_get_status(profiler_status_t *out) {
+    memset(out, 0, sizeof *out);
+    out->available = available;
+    snprintf(out->why_unavailable, sizeof out->why_unavailable, "%s", available ? "" : why_unavailable);
+    snprintf(out->conf_source, sizeof out->conf_source, "%s", getenv("MALLOC_CONF") ? "MALLOC_CONF" : "built-in");
+    if (!available) return;
+    bool on = false;
+    size_t len = sizeof on;
+    mallctl("prof.active", &on, &len, NULL, 0);
+    pthread_mutex_lock(&profiler_lock);
+    out->active = on;
+    out->sample_bytes = current_sample_bytes();
+    out->active_since_ms = on ? active_since_ms : 0;
+    out->dumps = dump_count;
+    snprintf(out->last_dump, sizeof out->last_dump, "%s", last_dump);
+    if (on) {
+        allocator_stats_t a;
+        allocator_stats_read(&a);
+        out->overhead_bytes = a.internal > internal_at_enable ? a.internal - internal_at_enable : 0;
+    }
+    pthread_mutex_unlock(&profiler_lock);
+}
+
+#else
+
+int profiler_enable(uint64_t sample_bytes, uint64_t *effective, char *err, size_t cap) {
+    (void)sample_bytes, (void)effective;
+    snprintf(err, cap, "%s", why_unavailable);
+    return -1;
+}
+
+int profiler_disable(char *err, size_t cap) {
+    snprintf(err, cap, "%s", why_unavailable);
+    return -1;
+}
+
+void profiler_get_status(profiler_status_t *out) {
+    memset(out, 0, sizeof *out);
+    snprintf(out->why_unavailable, sizeof out->why_unavailable, "%s", why_unavailable);
+    snprintf(out->conf_source, sizeof out->conf_source, "built-in");
+}
+
+#endif
+
+void profiler_totals_json(buf_t *out) {
+    allocator_stats_t a;
+    allocator_stats_read(&a);
+    buf_appendf(out,
+                "\"allocated\": %llu, \"active\": %llu, \"resident\": %llu, \"mapped\": %llu, \"metadata\": %llu, "
+                "\"retained\": %llu, \"allocations\": %llu, \"frees\": %llu, \"live_objects\": %llu, "
+                "\"largest_live_allocation_class\": %llu, \"rss\": %llu",
+                (unsigned long long)a.allocated, (unsigned long long)a.active, (unsigned long long)a.resident,
+                (unsigned long long)a.mapped, (unsigned long long)a.metadata, (unsigned long long)a.retained,
+                (unsigned long long)a.nmalloc, (unsigned long long)a.ndalloc, (unsigned long long)a.live_objects,
+                (unsigned long long)a.largest_live_class, (unsigned long long)process_rss_bytes());
+}
+
+/* ---- dumps ---- */
+
+static void json_string(buf_t *out, const char *s) {
+    buf_append_char(out, '"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            buf_appendf(out, "\\%c", c);
+        else if (c < 0x20)
+            buf_appendf(out, "\\u%04x", c);
+        else
+            buf_append_char(out, (char)c);
+    }
+    buf_append_char(out, '"');
+}
+
+/* Creates name in the directory dirfd: new (O_EXCL), not through a symlink,
+ * mode 0600, and fills it with data. */
+static int write_new_file(int dirfd, const char *name, const char *data, size_t len, char *err, size_t cap) {
+    int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        snprintf(err, cap, "cannot create %s: %s", name, strerror(errno));
+        return -1;
+    }
+    size_t off = 0;
+    while (off < len) {
+        ssize_t n = write(fd, data + off, len - off);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            snprintf(err, cap, "cannot write %s: %s", name, strerror(errno));
+            close(fd);
+            unlinkat(dirfd, name, 0);
+            return -1;
+        }
+        off += (size_t)n;
+    }
+    if (fsync(fd) != 0 || close(fd) != 0) {
+        snprintf(err, cap, "cannot write %s: %s", name, strerror(errno));
+        unlinkat(dirfd, name, 0);
+        return -1;
+    }
+    return 0;
+}
+
+static int read_whole_file(const char *path, buf_t *out, char *err, size_t cap) {
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, cap, "cannot read the dump: %s", strerror(errno));
+        return -1;
+    }
+    char chunk[65536];
+    ssize_t n;
+    while ((n = read(fd, chunk, sizeof chunk)) > 0) buf_append(out, chunk, (size_t)n);
+    close(fd);
+    if (n < 0) {
+        snprintf(err, cap, "cannot read the dump: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int profiler_dump(const char *dir, const char *work_dir, const char *server_version, const char *summary_extra,
+                  char *path_out, size_t path_cap, char *err, size_t cap) {
+    if (!available) {
+        snprintf(err, cap, "%s", why_unavailable);
+        return -1;
+    }
+#ifdef BASALT_NO_JEMALLOC
+    (void)dir, (void)work_dir, (void)server_version, (void)summary_extra, (void)path_out, (void)path_cap;
+    return -1;
+#else
+    pthread_mutex_lock(&profiler_lock);
+    int rc = -1;
+    int dirfd = -1;
+    char tmpdir[4096] = "", tmpfile[4200] = "", name[256], summary_name[300];
+    buf_t heap, summary;
+    buf_init(&heap);
+    buf_init(&summary);
+
+    /* jemalloc opens its dump file itself (following symlinks, truncating,
+     * 0644), so it writes into a fresh private directory of ours; the
+     * result is then copied into a file created safely in dir. */
+    snprintf(tmpdir, sizeof tmpdir, "%s/.kprofile-XXXXXX", work_dir);
+    if (!mkdtemp(tmpdir)) {
+        snprintf(err, cap, "cannot create a private directory in %s: %s", work_dir, strerror(errno));
+        tmpdir[0] = '\0';
+        goto out;
+    }
+    snprintf(tmpfile, sizeof tmpfile, "%s/dump.heap", tmpdir);
+    const char *p = tmpfile;
+    if (mallctl("prof.dump", NULL, NULL, &p, sizeof p) != 0) {
+        snprintf(err, cap, "jemalloc could not write the profile (prof.dump)");
+        goto out;
+    }
+    if (read_whole_file(tmpfile, &heap, err, cap) != 0) goto out;
+
+    int64_t now = clock_unix_ms();
+    uint64_t seq = dump_count;
+    snprintf(name, sizeof name, "jeprof.%d.%llu.%lld.heap", (int)getpid(), (unsigned long long)seq, (long long)now);
+    snprintf(summary_name, sizeof summary_name, "%s.summary.json", name);
+    dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dirfd < 0) {
+        snprintf(err, cap, "cannot open %s: %s", dir, strerror(errno));
+        goto out;
+    }
+    if (write_new_file(dirfd, name, heap.data ? heap.data : "", heap.len, err, cap) != 0) goto out;
+
+    buf_append_cstr(&summary, "{\n  \"format\": \"jeprof\",\n  \"file\": ");
+    json_string(&summary, name);
+    buf_appendf(&summary, ",\n  \"time_ms\": %lld,\n  \"pid\": %d,\n  \"server_version\": ", (long long)now,
+                (int)getpid());
+    json_string(&summary, server_version);
+    buf_appendf(&summary, ",\n  \"allocator\": ");
+    json_string(&summary, allocator_name());
+    buf_appendf(&summary, ",\n  \"sample_bytes\": %llu,\n  \"profiling_active\": %s,\n  ",
+                (unsigned long long)current_sample_bytes(), active_since_ms ? "true" : "false");
+    profiler_totals_json(&summary);
+    if (summary_extra && summary_extra[0]) buf_appendf(&summary, ",\n  %s", summary_extra);
+    buf_append_cstr(&summary, "\n}\n");
+    if (write_new_file(dirfd, summary_name, summary.data, summary.len, err, cap) != 0) {
+        unlinkat(dirfd, name, 0);
+        goto out;
+    }
+    dump_count++;
+    snprintf(path_out, path_cap, "%s/%s", dir, name);
+    snprintf(last_dump, sizeof last_dump, "%s", path_out);
+    rc = 0;
+out:
+    if (dirfd >= 0) close(dirfd);
+    if (tmpfile[0]) unlink(tmpfile);
+    if (tmpdir[0]) rmdir(tmpdir);
+    buf_fini(&heap);
+    buf_fini(&summary);
+    pthread_mutex_unlock(&profiler_lock);
+    return rc;
+#endif
+}

@@ -81,7 +81,7 @@ static void info_memory(cmd_ctx_t *ctx, buf_t *o) {
                 "rocksdb_block_cache_pinned:%llu\r\nrocksdb_table_readers:%llu\r\n"
                 "heap_profiling_available:%d\r\nheap_profiling_active:%d\r\nheap_profiling_sample_bytes:%llu\r\n"
                 "heap_profiling_dumps:%llu\r\n"
-                "maxmemory:0\r\nmaxmemory_human:0B\r\nmaxmemory_policy:noeviction\r\n\r\n",
+                "maxmemory:0\r\nmaxmemory_human:0B\r\nmaxmemory_policy:noeviction\r\n",
                 (unsigned long long)a.allocated, used_h, (unsigned long long)rss, rss_h, (unsigned long long)peak,
                 peak_h, (unsigned long long)ctx->srv->startup_allocated, (unsigned long long)a.allocated,
                 (unsigned long long)a.active, (unsigned long long)a.resident, (unsigned long long)a.mapped,
@@ -93,6 +93,13 @@ static void info_memory(cmd_ctx_t *ctx, buf_t *o) {
                 (unsigned long long)em.block_cache_capacity, (unsigned long long)em.block_cache_pinned,
                 (unsigned long long)em.table_readers, ps.available, ps.active, (unsigned long long)ps.sample_bytes,
                 (unsigned long long)ps.dumps);
+    for (int i = 0; i < ctx->srv->nworkers; i++) {
+        worker_t *w = &ctx->srv->workers[i];
+        buf_appendf(o, "worker_%d_allocated:%llu\r\nworker_%d_deallocated:%llu\r\n", i,
+                    w->thread_allocated ? (unsigned long long)*w->thread_allocated : 0ULL, i,
+                    w->thread_deallocated ? (unsigned long long)*w->thread_deallocated : 0ULL);
+    }
+    buf_append_cstr(o, "\r\n");
 }
 
 static void info_persistence(cmd_ctx_t *ctx, buf_t *o) {

@@ -208,7 +208,7 @@ void cmd_kprofile(cmd_ctx_t *ctx) {
         reply_errorf(ctx->reply, "ERR unknown subcommand '%s'. Try KPROFILE MEMORY HELP.", name);
         return;
     }
-    if (!profiler_available(why, sizeof why) && !slice_eq_nocase(sub, "status")) {
+    if (!profiler_available(why, sizeof why)) {
         reply_errorf(ctx->reply, "ERR memory profiling is not available: %s", why);
         return;
     }
@@ -310,6 +310,10 @@ static void memory_stats(cmd_ctx_t *ctx) {
         {"allocator.allocated", 0, 0, (long long)m.a.allocated},
         {"allocator.active", 0, 0, (long long)m.a.active},
         {"allocator.resident", 0, 0, (long long)m.a.resident},
+        {"allocator.allocations", 0, 0, (long long)m.a.nmalloc},
+        {"allocator.frees", 0, 0, (long long)m.a.ndalloc},
+        {"allocator.live-objects", 0, 0, (long long)m.a.live_objects},
+        {"allocator.largest-live-allocation", 0, 0, (long long)m.a.largest_live_class},
         {"allocator-fragmentation.ratio", 1, ratio(m.a.active, m.a.allocated), 0},
         {"allocator-fragmentation.bytes", 0, 0, (long long)m.a.active - (long long)m.a.allocated},
         {"allocator.rss-ratio", 1, ratio(m.a.resident, m.a.active), 0},

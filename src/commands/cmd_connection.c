@@ -158,54 +158,75 @@ static void client_list(cmd_ctx_t *ctx, int only_self) {
 }
 
 static void client_kill(cmd_ctx_t *ctx) {
+    char addr[128], laddr[128];
+    kill_filter_t f = {0};
     if (ctx->argc == 3) { /* old form: CLIENT KILL addr:port */
-        char addr[128];
         arg_to_cstr(ctx->argv[2], addr, sizeof addr);
-        if (server_kill_clients(ctx->srv, 0, addr, NULL, NULL) == 0)
+        f.addr = addr;
+        if (server_kill_clients(ctx->srv, &f) == 0)
             reply_error(ctx->reply, "ERR No such client");
         else
             reply_ok(ctx->reply);
         return;
     }
-    unsigned long long id = 0;
-    char addr[128], laddr[128];
-    int has_addr = 0, has_laddr = 0, skipme = 1;
     if (ctx->argc % 2 != 0) {
         reply_syntax_error(ctx->reply);
         return;
     }
+    f.except = ctx->client;
     for (size_t i = 2; i + 1 < ctx->argc; i += 2) {
         slice_t opt = ctx->argv[i], val = ctx->argv[i + 1];
+        long long v;
         if (slice_eq_nocase(opt, "id")) {
-            long long v;
             if (!str_to_ll_arg(val, &v) || v <= 0) {
                 reply_error(ctx->reply, "ERR client-id should be greater than 0");
                 return;
             }
-            id = (unsigned long long)v;
+            f.id = (uint64_t)v;
         } else if (slice_eq_nocase(opt, "addr")) {
             arg_to_cstr(val, addr, sizeof addr);
-            has_addr = 1;
+            f.addr = addr;
         } else if (slice_eq_nocase(opt, "laddr")) {
             arg_to_cstr(val, laddr, sizeof laddr);
-            has_laddr = 1;
+            f.laddr = laddr;
         } else if (slice_eq_nocase(opt, "skipme")) {
-            if (slice_eq_nocase(val, "yes")) skipme = 1;
-            else if (slice_eq_nocase(val, "no")) skipme = 0;
+            if (slice_eq_nocase(val, "yes")) f.except = ctx->client;
+            else if (slice_eq_nocase(val, "no")) f.except = NULL;
             else {
                 reply_syntax_error(ctx->reply);
                 return;
             }
-        } else if (slice_eq_nocase(opt, "type") || slice_eq_nocase(opt, "user") || slice_eq_nocase(opt, "maxage")) {
-            /* accepted; every client is a normal client of the default user */
+        } else if (slice_eq_nocase(opt, "type")) {
+            /* Every client here is a normal one: no replicas, no pub/sub yet. */
+            if (slice_eq_nocase(val, "normal")) {
+            } else if (slice_eq_nocase(val, "master") || slice_eq_nocase(val, "replica") ||
+                       slice_eq_nocase(val, "slave") || slice_eq_nocase(val, "pubsub")) {
+                f.match_none = 1;
+            } else {
+                char t[64];
+                arg_to_cstr(val, t, sizeof t);
+                reply_errorf(ctx->reply, "ERR Unknown client type '%s'", t);
+                return;
+            }
+        } else if (slice_eq_nocase(opt, "user")) {
+            if (!slice_eq_nocase(val, "default")) {
+                char u[64];
+                arg_to_cstr(val, u, sizeof u);
+                reply_errorf(ctx->reply, "ERR No such user '%s'", u);
+                return;
+            }
+        } else if (slice_eq_nocase(opt, "maxage")) {
+            if (!str_to_ll_arg(val, &v) || v < 0) {
+                reply_syntax_error(ctx->reply);
+                return;
+            }
+            f.min_age_s = v;
         } else {
             reply_syntax_error(ctx->reply);
             return;
         }
     }
-    int n = server_kill_clients(ctx->srv, id, has_addr ? addr : NULL, has_laddr ? laddr : NULL,
-                                skipme ? ctx->client : NULL);
-    reply_int(ctx->reply, n);
+    reply_int(ctx->reply, server_kill_clients(ctx->srv, &f));
 }
 
 void cmd_client(cmd_ctx_t *ctx) {

@@ -142,9 +142,18 @@ static void info_cpu(cmd_ctx_t *ctx, buf_t *o) {
 static void info_keyspace(cmd_ctx_t *ctx, buf_t *o) {
     uint64_t keys = 0, expires = 0;
     buf_append_cstr(o, "# Keyspace\r\n");
-    if (db_key_count(ctx->db, ctx->scratch, &keys, &expires) == DB_OK && keys > 0)
-        buf_appendf(o, "db0:keys=%llu,expires=%llu,avg_ttl=0\r\n", (unsigned long long)keys,
-                    (unsigned long long)expires);
+    /* Exact for small databases; above a million keys INFO would stall
+     * this worker, so RocksDB's estimate answers instead (DBSIZE stays
+     * exact). */
+    uint64_t estimate = 0;
+    engine_property_int(db_engine(ctx->db), CF_METADATA, "rocksdb.estimate-num-keys", &estimate);
+    if (estimate <= 1000000) {
+        if (db_key_count(ctx->db, ctx->scratch, &keys, &expires) == DB_OK && keys > 0)
+            buf_appendf(o, "db0:keys=%llu,expires=%llu,avg_ttl=0\r\n", (unsigned long long)keys,
+                        (unsigned long long)expires);
+    } else {
+        buf_appendf(o, "db0:keys=%llu,expires=0,avg_ttl=0,estimated=1\r\n", (unsigned long long)estimate);
+    }
     buf_append_cstr(o, "\r\n");
 }
 

@@ -130,6 +130,7 @@ void cmd_persist(cmd_ctx_t *ctx) {
 
 typedef struct match_state {
     reply_t *reply;
+    slice_t stop_prefix; /* KEYS: stop at the first key without it */
     slice_t pattern; /* empty ptr = match all */
     int type;        /* TYPE_NONE = any */
     long long count;
@@ -137,6 +138,9 @@ typedef struct match_state {
 
 static int match_visit(void *arg, slice_t key, const metadata_t *m) {
     match_state_t *ms = arg;
+    if (ms->stop_prefix.len &&
+        (key.len < ms->stop_prefix.len || memcmp(key.ptr, ms->stop_prefix.ptr, ms->stop_prefix.len) != 0))
+        return 1;
     if (ms->type != TYPE_NONE && (int)m->type != ms->type) return 0;
     if (ms->pattern.ptr && !glob_match(ms->pattern.ptr, ms->pattern.len, key.ptr, key.len, 0)) return 0;
     reply_bulk(ms->reply, key.ptr, key.len);
@@ -154,7 +158,7 @@ static size_t literal_prefix_len(slice_t pattern) {
 
 void cmd_keys(cmd_ctx_t *ctx) {
     slice_t pattern = ctx->argv[1];
-    match_state_t ms = {ctx->reply, pattern, TYPE_NONE, 0};
+    match_state_t ms = {ctx->reply, {NULL, 0}, pattern, TYPE_NONE, 0};
     if (pattern.len == 1 && pattern.ptr[0] == '*') ms.pattern.ptr = NULL;
     size_t mark = reply_deferred_begin(ctx->reply);
     buf_t next;
@@ -168,6 +172,7 @@ void cmd_keys(cmd_ctx_t *ctx) {
         if (st == DB_OK) match_visit(&ms, pattern, &m);
         if (st == DB_NOT_FOUND) st = DB_OK;
     } else {
+        ms.stop_prefix = slice_make(pattern.ptr, plen);
         st = db_key_scan(ctx->db, ctx->scratch, slice_make(pattern.ptr, plen), 0, match_visit, &ms, &next);
     }
     buf_fini(&next);
@@ -193,7 +198,7 @@ void cmd_scan(cmd_ctx_t *ctx) {
         return;
     }
     long long count = 10;
-    match_state_t ms = {ctx->reply, {NULL, 0}, TYPE_NONE, 0};
+    match_state_t ms = {ctx->reply, {NULL, 0}, {NULL, 0}, TYPE_NONE, 0};
     for (size_t i = 2; i < ctx->argc; i++) {
         slice_t a = ctx->argv[i];
         if (i + 1 >= ctx->argc) {

@@ -161,10 +161,8 @@ static void kprofile_status(cmd_ctx_t *ctx) {
 static void kprofile_dump(cmd_ctx_t *ctx, const slice_t *dir_arg) {
     char dir[4096], path[4200], err[512];
     if (!resolve_dump_dir(ctx, dir_arg, dir, sizeof dir)) return;
-    uint64_t keys = 0;
     engine_memory_t em;
     engine_memory(db_engine(ctx->db), &em);
-    (void)keys;
     char extra[512];
     snprintf(extra, sizeof extra,
              "\"rocksdb\": {\"memtables\": %llu, \"table_readers\": %llu, \"block_cache_usage\": %llu, "

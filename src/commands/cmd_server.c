@@ -241,21 +241,59 @@ void cmd_config(cmd_ctx_t *ctx) {
             reply_sub_arity(ctx, "config", "set");
             return;
         }
-        for (size_t i = 2; i < ctx->argc; i += 2) {
+        /* All or nothing, as in Redis 7: check every pair (and duplicates)
+         * first, then apply, undoing the applied ones if one fails. */
+        size_t npairs = (ctx->argc - 2) / 2;
+        for (size_t i = 0; i < npairs; i++) {
             char name[128], value[4096];
-            arg_to_cstr(ctx->argv[i], name, sizeof name);
-            arg_to_cstr(ctx->argv[i + 1], value, sizeof value);
-            if (ctx->argv[i + 1].len >= sizeof value || memchr(ctx->argv[i + 1].ptr, '\0', ctx->argv[i + 1].len)) {
+            slice_t n = ctx->argv[2 + 2 * i], v = ctx->argv[3 + 2 * i];
+            arg_to_cstr(n, name, sizeof name);
+            arg_to_cstr(v, value, sizeof value);
+            if (v.len >= sizeof value || memchr(v.ptr, '\0', v.len) || n.len >= sizeof name) {
                 reply_errorf(ctx->reply, "ERR CONFIG SET failed (possibly related to argument '%s') - invalid value",
                              name);
                 return;
             }
-            if (config_set_runtime(cfg, name, value, err, sizeof err) != 0) {
+            for (size_t j = 0; j < i; j++)
+                if (config_find(name) >= 0 && slice_eq_nocase(ctx->argv[2 + 2 * j], config_name(config_find(name)))) {
+                    reply_errorf(ctx->reply, "ERR CONFIG SET failed (possibly related to argument '%s') - duplicate "
+                                             "parameter", name);
+                    return;
+                }
+            if (config_check_runtime(name, value, err, sizeof err) != 0) {
                 reply_errorf(ctx->reply, "ERR %s", err);
                 return;
             }
         }
-        reply_ok(ctx->reply);
+        buf_t old[16];
+        size_t applied = 0;
+        int failed = npairs > 16;
+        if (failed) snprintf(err, sizeof err, "CONFIG SET failed - too many parameters at once");
+        for (size_t i = 0; i < npairs && !failed; i++, applied++) {
+            char name[128], value[4096];
+            arg_to_cstr(ctx->argv[2 + 2 * i], name, sizeof name);
+            arg_to_cstr(ctx->argv[3 + 2 * i], value, sizeof value);
+            buf_init(&old[i]);
+            config_format(cfg, (enum config_id)config_find(name), &old[i]);
+            buf_append_char(&old[i], '\0');
+            if (config_set_runtime(cfg, name, value, err, sizeof err) != 0) {
+                buf_fini(&old[i]);
+                failed = 1;
+                break;
+            }
+        }
+        for (size_t i = 0; i < applied; i++) {
+            if (failed) {
+                char name[128], ignored[256];
+                arg_to_cstr(ctx->argv[2 + 2 * i], name, sizeof name);
+                config_set_runtime(cfg, name, old[i].data, ignored, sizeof ignored);
+            }
+            buf_fini(&old[i]);
+        }
+        if (failed)
+            reply_errorf(ctx->reply, "ERR %s", err);
+        else
+            reply_ok(ctx->reply);
     } else if (slice_eq_nocase(sub, "rewrite") && ctx->argc == 2) {
         if (config_rewrite(cfg, err, sizeof err) != 0)
             reply_errorf(ctx->reply, "ERR %s", err);

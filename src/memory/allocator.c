@@ -52,25 +52,33 @@ static unsigned read_unsigned(const char *name) {
 /* MALLCTL_ARENAS_ALL: the merged statistics of every arena. */
 #define ALL_ARENAS "4096"
 
-static uint64_t largest_live_class(void) {
+/* Walks the size classes once: live objects (regions of small bins plus
+ * large extents in use; objects parked in thread caches count as live, as
+ * jemalloc sees them) and the largest class with a live object. */
+static void count_live(uint64_t *live, uint64_t *largest) {
     char name[128];
-    unsigned nlextents = read_unsigned("arenas.nlextents");
-    for (unsigned j = nlextents; j-- > 0;) {
-        snprintf(name, sizeof name, "stats.arenas." ALL_ARENAS ".lextents.%u.curlextents", j);
-        if (read_size(name) > 0) {
-            snprintf(name, sizeof name, "arenas.lextent.%u.size", j);
-            return read_size(name);
-        }
-    }
+    *live = 0;
+    *largest = 0;
     unsigned nbins = read_unsigned("arenas.nbins");
-    for (unsigned j = nbins; j-- > 0;) {
+    for (unsigned j = 0; j < nbins; j++) {
         snprintf(name, sizeof name, "stats.arenas." ALL_ARENAS ".bins.%u.curregs", j);
-        if (read_size(name) > 0) {
+        uint64_t n = read_size(name);
+        *live += n;
+        if (n) {
             snprintf(name, sizeof name, "arenas.bin.%u.size", j);
-            return read_size(name);
+            *largest = read_size(name);
         }
     }
-    return 0;
+    unsigned nlextents = read_unsigned("arenas.nlextents");
+    for (unsigned j = 0; j < nlextents; j++) {
+        snprintf(name, sizeof name, "stats.arenas." ALL_ARENAS ".lextents.%u.curlextents", j);
+        uint64_t n = read_size(name);
+        *live += n;
+        if (n) {
+            snprintf(name, sizeof name, "arenas.lextent.%u.size", j);
+            *largest = read_size(name);
+        }
+    }
 }
 
 int allocator_stats_read(allocator_stats_t *out) {
@@ -85,12 +93,12 @@ int allocator_stats_read(allocator_stats_t *out) {
     out->metadata = read_size("stats.metadata");
     out->retained = read_size("stats.retained");
     out->internal = read_size("stats.arenas." ALL_ARENAS ".internal");
-    out->nmalloc = read_u64("stats.arenas." ALL_ARENAS ".small.nmalloc") +
-                   read_u64("stats.arenas." ALL_ARENAS ".large.nmalloc");
-    out->ndalloc = read_u64("stats.arenas." ALL_ARENAS ".small.ndalloc") +
-                   read_u64("stats.arenas." ALL_ARENAS ".large.ndalloc");
-    out->live_objects = out->nmalloc > out->ndalloc ? out->nmalloc - out->ndalloc : 0;
-    out->largest_live_class = largest_live_class();
+    /* nrequests counts every malloc, thread-cache hits included (merged
+     * into the arena at each epoch); frees are what is no longer live. */
+    out->nmalloc = read_u64("stats.arenas." ALL_ARENAS ".small.nrequests") +
+                   read_u64("stats.arenas." ALL_ARENAS ".large.nrequests");
+    count_live(&out->live_objects, &out->largest_live_class);
+    out->ndalloc = out->nmalloc > out->live_objects ? out->nmalloc - out->live_objects : 0;
     return 0;
 }
 

@@ -17,9 +17,9 @@ typedef struct allocator_stats {
     uint64_t metadata;
     uint64_t retained;
     uint64_t internal;     /* the allocator's own internal allocations (incl. profiler data) */
-    uint64_t nmalloc;      /* allocations since start */
-    uint64_t ndalloc;      /* frees since start */
-    uint64_t live_objects; /* nmalloc - ndalloc */
+    uint64_t nmalloc;      /* allocation requests since start (thread caches merged at each epoch) */
+    uint64_t ndalloc;      /* nmalloc - live_objects */
+    uint64_t live_objects; /* objects in use; those parked in thread caches count as live */
     uint64_t largest_live_class; /* size class of the largest live allocation */
 } allocator_stats_t;
 

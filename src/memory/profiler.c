@@ -60,6 +60,13 @@ static int set_active(bool on, char *err, size_t cap) {
     return 0;
 }
 
+static int prof_is_active(void) {
+    bool on = false;
+    size_t len = sizeof on;
+    mallctl("prof.active", &on, &len, NULL, 0);
+    return on;
+}
+
 static uint64_t current_sample_bytes(void) {
     size_t lg = 0, len = sizeof lg;
     if (mallctl("prof.lg_sample", &lg, &len, NULL, 0) != 0) return 0;
@@ -284,7 +291,7 @@ int profiler_dump(const char *dir, const char *work_dir, const char *server_vers
     buf_appendf(&summary, ",\n  \"allocator\": ");
     json_string(&summary, allocator_name());
     buf_appendf(&summary, ",\n  \"sample_bytes\": %llu,\n  \"profiling_active\": %s,\n  ",
-                (unsigned long long)current_sample_bytes(), active_since_ms ? "true" : "false");
+                (unsigned long long)current_sample_bytes(), prof_is_active() ? "true" : "false");
     profiler_totals_json(&summary);
     if (summary_extra && summary_extra[0]) buf_appendf(&summary, ",\n  %s", summary_extra);
     buf_append_cstr(&summary, "\n}\n");

@@ -178,12 +178,16 @@ static void client_run_command(client_t *c, size_t argc) {
 /* Parses and runs every complete request in the query buffer. */
 static void client_process_input(client_t *c) {
     server_t *srv = c->worker->srv;
-    resp_limits_t limits = {
-        .max_bulk_len = config_int(srv->config, CONF_PROTO_MAX_BULK_LEN),
-        .max_multibulk_len = MAX_MULTIBULK,
-        .max_inline_len = MAX_INLINE,
-    };
     while (!c->close_after_reply && c->query_pos < c->query.len) {
+        /* Before AUTH a client may send only small requests (as Redis), so
+         * an anonymous peer cannot make us buffer large amounts. Re-read per
+         * request: AUTH changes it mid-pipeline. */
+        resp_limits_t limits = {
+            .max_bulk_len = c->authenticated ? config_int(srv->config, CONF_PROTO_MAX_BULK_LEN) : 16384,
+            .max_multibulk_len = c->authenticated ? MAX_MULTIBULK : 10,
+            .max_inline_len = MAX_INLINE,
+            .unauthenticated = !c->authenticated,
+        };
         size_t consumed = 0;
         char *start = c->query.data + c->query_pos;
         enum resp_status st = resp_parse(&c->parser, start, c->query.len - c->query_pos, &limits, &consumed);

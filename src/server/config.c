@@ -75,6 +75,11 @@ static int parse_value(enum config_id id, const char *value, long long *number, 
     const config_entry_t *e = &config_entries[id];
     switch (e->type) {
     case CFG_STRING:
+        for (const char *p = value; *p; p++)
+            if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+                snprintf(err, errlen, "argument must not contain control characters");
+                return -1;
+            }
         return 0;
     case CFG_BOOL:
         if (!strcasecmp(value, "yes")) *number = 1;
@@ -177,6 +182,27 @@ int config_set_initial(config_t *c, const char *name, const char *value, char *e
     return 0;
 }
 
+int config_check_runtime(const char *name, const char *value, char *err, size_t errlen) {
+    int id = config_find(name);
+    if (id < 0) {
+        snprintf(err, errlen, "Unknown option or number of arguments for CONFIG SET - '%s'", name);
+        return -1;
+    }
+    if (!config_entries[id].is_mutable) {
+        snprintf(err, errlen, "CONFIG SET failed (possibly related to argument '%s') - can't set immutable config",
+                 config_entries[id].name);
+        return -1;
+    }
+    long long number;
+    char why[200];
+    if (parse_value((enum config_id)id, value, &number, why, sizeof why) != 0) {
+        snprintf(err, errlen, "CONFIG SET failed (possibly related to argument '%s') - %s", config_entries[id].name,
+                 why);
+        return -1;
+    }
+    return 0;
+}
+
 int config_set_runtime(config_t *c, const char *name, const char *value, char *err, size_t errlen) {
     int id = config_find(name);
     if (id < 0) {
@@ -189,16 +215,25 @@ int config_set_runtime(config_t *c, const char *name, const char *value, char *e
         return -1;
     }
     char why[200];
+    buf_t previous;
+    buf_init(&previous);
+    config_format(c, (enum config_id)id, &previous);
+    buf_append_char(&previous, '\0');
     if (config_assign(c, (enum config_id)id, value, why, sizeof why) != 0) {
         snprintf(err, errlen, "CONFIG SET failed (possibly related to argument '%s') - %s", config_entries[id].name,
                  why);
+        buf_fini(&previous);
         return -1;
     }
     if (c->apply && c->apply(c->apply_arg, (enum config_id)id, why, sizeof why) != 0) {
+        char ignored[64];
+        config_assign(c, (enum config_id)id, previous.data, ignored, sizeof ignored); /* back to what it was */
+        buf_fini(&previous);
         snprintf(err, errlen, "CONFIG SET failed (possibly related to argument '%s') - %s", config_entries[id].name,
                  why);
         return -1;
     }
+    buf_fini(&previous);
     return 0;
 }
 

@@ -74,7 +74,10 @@ int config_load_file(config_t *c, const char *path, char *err, size_t errlen);
 /* Sets a key from the command line or a file (ignores the mutable flag).
  * Returns 0, or -1 with a reason in err. */
 int config_set_initial(config_t *c, const char *name, const char *value, char *err, size_t errlen);
-/* CONFIG SET: refuses immutable keys. */
+/* Checks that CONFIG SET name value would be accepted, changing nothing. */
+int config_check_runtime(const char *name, const char *value, char *err, size_t errlen);
+/* CONFIG SET: refuses immutable keys; when the apply hook refuses the
+ * value, the previous value is restored. */
 int config_set_runtime(config_t *c, const char *name, const char *value, char *err, size_t errlen);
 
 /* Integer, bool (0/1), memory (bytes) and enum (index) values. Lock-free. */

@@ -164,8 +164,9 @@ static enum resp_status parse_multibulk(resp_parser_t *p, char *buf, size_t len,
             return RESP_INCOMPLETE;
         }
         long long n;
-        if (!str_to_ll(buf + 1, (size_t)(cr - buf - 1), &n) || n > lim->max_multibulk_len)
-            return parser_fail(p, "invalid multibulk length");
+        if (!str_to_ll(buf + 1, (size_t)(cr - buf - 1), &n)) return parser_fail(p, "invalid multibulk length");
+        if (n > lim->max_multibulk_len)
+            return parser_fail(p, lim->unauthenticated ? "unauthenticated multibulk length" : "invalid multibulk length");
         p->pos = (size_t)(cr - buf) + 2;
         if (n <= 0) {
             *consumed = p->pos;
@@ -192,8 +193,10 @@ static enum resp_status parse_multibulk(resp_parser_t *p, char *buf, size_t len,
             }
             long long blen;
             const char *digits = buf + p->pos + 1;
-            if (!str_to_ll(digits, (size_t)(cr - digits), &blen) || blen < 0 || blen > lim->max_bulk_len)
+            if (!str_to_ll(digits, (size_t)(cr - digits), &blen) || blen < 0)
                 return parser_fail(p, "invalid bulk length");
+            if (blen > lim->max_bulk_len)
+                return parser_fail(p, lim->unauthenticated ? "unauthenticated bulk length" : "invalid bulk length");
             p->bulk_len = blen;
             p->pos = (size_t)(cr - buf) + 2;
         }

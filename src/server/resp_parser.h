@@ -25,6 +25,7 @@ typedef struct resp_limits {
     long long max_bulk_len;      /* proto-max-bulk-len */
     long long max_multibulk_len; /* most arguments in one request */
     size_t max_inline_len;       /* longest inline line or length header */
+    int unauthenticated;         /* the limits are the pre-AUTH ones: say so in errors */
 } resp_limits_t;
 
 typedef struct resp_parser {

@@ -238,8 +238,11 @@ void server_request_shutdown(server_t *srv) {
 }
 
 static int apply_config(void *arg, enum config_id id, char *err, size_t errlen) {
-    (void)err, (void)errlen;
     server_t *srv = arg;
+    if (id == CONF_ROCKSDB_SYNC && config_int(srv->config, id) && config_int(srv->config, CONF_ROCKSDB_DISABLE_WAL)) {
+        snprintf(err, errlen, "rocksdb.write_options.sync needs the WAL (rocksdb.write_options.disable_wal is yes)");
+        return -1;
+    }
     if (id == CONF_ROCKSDB_SYNC) engine_set_sync(db_engine(srv->db), (int)config_int(srv->config, id));
     if (id == CONF_LOGLEVEL) {
         static const enum log_level levels[] = {LOG_DEBUG, LOG_INFO, LOG_NOTICE, LOG_WARNING};
@@ -289,6 +292,11 @@ int server_init(server_t *srv, config_t *config, char *err, size_t errlen) {
         .disable_wal = (int)config_int(config, CONF_ROCKSDB_DISABLE_WAL),
     };
     engine_err_t eerr = {{0}};
+    if (eo.sync_writes && eo.disable_wal) {
+        snprintf(err, errlen, "rocksdb.write_options.sync yes needs the WAL: rocksdb.write_options.disable_wal is yes");
+        return -1;
+    }
+    srandom((unsigned)(clock_unix_us() ^ getpid()));
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
         snprintf(err, errlen, "cannot create data directory '%s': %s", dir, strerror(errno));
         return -1;
@@ -402,15 +410,18 @@ static void task_kill(worker_t *w, void *arg) {
     worker_reap_clients(w);
 }
 
-int server_kill_clients(server_t *srv, uint64_t id, const char *addr, const char *laddr, client_t *except) {
+int server_kill_clients(server_t *srv, const kill_filter_t *f) {
     int killed = 0;
     int notify[256] = {0};
+    if (f->match_none) return 0;
+    int64_t now = clock_unix_ms();
     pthread_mutex_lock(&srv->clients_lock);
     for (client_t *c = srv->clients; c; c = c->next) {
-        if (c == except) continue;
-        if (id && c->id != id) continue;
-        if (addr && strcmp(c->addr, addr) != 0) continue;
-        if (laddr && strcmp(c->laddr, laddr) != 0) continue;
+        if (c == f->except) continue;
+        if (f->id && c->id != f->id) continue;
+        if (f->addr && strcmp(c->addr, f->addr) != 0) continue;
+        if (f->laddr && strcmp(c->laddr, f->laddr) != 0) continue;
+        if (f->min_age_s && (now - c->created_ms) / 1000 < f->min_age_s) continue;
         atomic_store(&c->kill_requested, 1);
         notify[c->worker->id % 256] = 1;
         killed++;

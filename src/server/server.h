@@ -140,8 +140,18 @@ int worker_post(worker_t *w, worker_task_fn fn, void *arg);
 
 /* Client registry helpers for CLIENT LIST/KILL. */
 void client_describe(client_t *c, buf_t *out); /* one CLIENT LIST line, no newline */
+/* Which clients CLIENT KILL closes; unset fields match every client. */
+typedef struct kill_filter {
+    uint64_t id;
+    const char *addr;
+    const char *laddr;
+    int64_t min_age_s; /* MAXAGE: only clients at least this old; 0 = any */
+    int match_none;    /* a TYPE or USER no client has */
+    client_t *except;  /* SKIPME yes */
+} kill_filter_t;
+
 /* Marks matching clients to be closed; returns how many. */
-int server_kill_clients(server_t *srv, uint64_t id, const char *addr, const char *laddr, client_t *except);
+int server_kill_clients(server_t *srv, const kill_filter_t *f);
 
 void slowlog_add(server_t *srv, client_t *c, const slice_t *argv, size_t argc, int64_t duration_us);
 void slowlog_reset(server_t *srv);

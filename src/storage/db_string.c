@@ -28,16 +28,19 @@ db_status_t db_string_set(db_t *db, db_scratch_t *s, slice_t key, slice_t value,
     *written = 0;
     if (old_found) *old_found = 0;
     int plain = !o->nx && !o->xx && !o->keepttl && !o->get;
+    db_lockset_t held;
+    /* Even a plain SET takes the key's lock, so it is ordered with
+     * read-modify-writes (INCR, APPEND) and lazy expiry of the same key. */
+    db_lock_key(db, key, &held);
     if (plain) {
-        /* A plain SET needs no read: the new record replaces whatever was
-         * there, and a collection's subkeys die with its version. */
+        /* No read needed: the new record replaces whatever was there, and
+         * a collection's subkeys die with its version. */
         batch_put_string(s, key, o->expire_ms, value);
         db_status_t st = db_commit(db, s);
         if (st == DB_OK) *written = 1;
+        db_unlock_keys(db, &held);
         return st;
     }
-    db_lockset_t held;
-    db_lock_key(db, key, &held);
     metadata_t m;
     db_status_t st = db_read_meta(db, s, key, &m);
     int exists = st == DB_OK;

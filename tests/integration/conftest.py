@@ -45,7 +45,9 @@ def pytest_terminal_summary(terminalreporter):
 
 
 def _normalise_config(config):
-    return {key.replace("_", "-"): value for key, value in config.items()}
+    # Python keyword arguments spell "-" as "_"; dotted RocksDB keys keep
+    # their underscores (rocksdb.write_options.sync).
+    return {key if "." in key else key.replace("_", "-"): value for key, value in config.items()}
 
 
 def _shut_down(servers):

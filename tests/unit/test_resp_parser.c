@@ -3,7 +3,7 @@
 #include "server/resp_parser.h"
 #include "unit.h"
 
-static const resp_limits_t limits = {512 * 1024 * 1024LL, 1024 * 1024, 64 * 1024};
+static const resp_limits_t limits = {512 * 1024 * 1024LL, 1024 * 1024, 64 * 1024, 0};
 
 /* Parses one complete request from a string literal copy. */
 static enum resp_status parse_all(resp_parser_t *p, char *buf, size_t len, size_t *consumed) {
@@ -132,6 +132,22 @@ TEST(too_long_inline) {
     CHECK(strstr(p.error, "too big inline request") != NULL);
     resp_parser_fini(&p);
     free(buf);
+}
+
+TEST(unauthenticated_limits_name_themselves) {
+    resp_limits_t pre_auth = {16384, 10, 64 * 1024, 1};
+    char many[] = "*11\r\n";
+    char big[] = "*1\r\n$16385\r\n";
+    resp_parser_t p;
+    size_t used = 0;
+    resp_parser_init(&p);
+    CHECK_EQ(resp_parse(&p, many, sizeof many - 1, &pre_auth, &used), RESP_ERROR);
+    CHECK(strstr(p.error, "unauthenticated multibulk length") != NULL);
+    resp_parser_fini(&p);
+    resp_parser_init(&p);
+    CHECK_EQ(resp_parse(&p, big, sizeof big - 1, &pre_auth, &used), RESP_ERROR);
+    CHECK(strstr(p.error, "unauthenticated bulk length") != NULL);
+    resp_parser_fini(&p);
 }
 
 UNIT_MAIN

@@ -1,0 +1,76 @@
+"""Regression tests: each one failed before the fix it names."""
+
+import pytest
+
+from harness import error_of, run_until_exit
+
+
+@pytest.mark.basalt_only
+def test_config_set_refuses_control_characters(start_server):
+    # CONFIG SET requirepass "a\nb" then CONFIG REWRITE used to write a file
+    # the server could not start from.
+    srv = start_server()
+    with srv.raw() as c:
+        err = error_of(c, "CONFIG", "SET", "requirepass", "a\nb")
+        assert err.startswith("ERR CONFIG SET failed") and "control characters" in err
+        assert c.execute("CONFIG", "GET", "requirepass") == [b"requirepass", b""]
+
+
+def test_config_set_is_all_or_nothing(r):
+    before = r.execute_command("CONFIG", "GET", "maxclients")[1]
+    err = error_of(r, "CONFIG", "SET", "maxclients", "50", "timeout", "notanumber")
+    assert err.startswith("ERR ")
+    assert r.execute_command("CONFIG", "GET", "maxclients")[1] == before
+
+
+def test_config_set_refuses_duplicates(r):
+    err = error_of(r, "CONFIG", "SET", "timeout", "5", "timeout", "6")
+    assert err.startswith("ERR CONFIG SET failed") and "duplicate" in err
+
+
+def test_client_kill_by_type_spares_normal_clients(server):
+    # TYPE master used to be ignored, killing every other client.
+    with server.raw() as killer, server.raw() as bystander:
+        assert killer.execute("CLIENT", "KILL", "TYPE", "master") == 0
+        assert bystander.execute("PING") == b"PONG"
+        assert error_of(killer, "CLIENT", "KILL", "TYPE", "bogus") == "ERR Unknown client type 'bogus'"
+
+
+@pytest.mark.basalt_only  # MAXAGE arrived in Redis 7.4
+def test_client_kill_maxage_spares_young_clients(server):
+    with server.raw() as killer, server.raw() as bystander:
+        assert killer.execute("CLIENT", "KILL", "MAXAGE", "3600") == 0
+        assert bystander.execute("PING") == b"PONG"
+
+
+def test_unauthenticated_requests_are_small(start_server):
+    srv = start_server(requirepass="s3cret")
+    with srv.raw() as c:
+        c.send(b"*11\r\n")
+        assert c.read_reply().message.startswith("ERR Protocol error: unauthenticated multibulk length")
+        assert c.is_closed()
+    with srv.raw() as c:
+        c.send(b"*2\r\n$3\r\nGET\r\n$20000\r\n")
+        assert c.read_reply().message.startswith("ERR Protocol error: unauthenticated bulk length")
+    with srv.raw() as c:  # after AUTH the normal limits apply
+        assert c.execute("AUTH", "s3cret") == b"OK"
+        assert c.execute("SET", "big", "x" * 20000) == b"OK"
+
+
+@pytest.mark.basalt_only
+def test_sync_writes_need_the_wal(new_server, start_server):
+    srv = new_server(**{"rocksdb.write_options.sync": "yes", "rocksdb.write_options.disable_wal": "yes"})
+    status, output = run_until_exit(srv)
+    assert status != 0 and "needs the WAL" in output
+    srv = start_server(**{"rocksdb.write_options.disable_wal": "yes"})
+    with srv.raw() as c:
+        assert "needs the WAL" in error_of(c, "CONFIG", "SET", "rocksdb.write_options.sync", "yes")
+        assert c.execute("CONFIG", "GET", "rocksdb.write_options.sync") == [b"rocksdb.write_options.sync", b"no"]
+        assert c.execute("SET", "k", "v") == b"OK"
+
+
+def test_keys_with_prefix_finds_only_matches(r):
+    for key in ("user:1", "user:2", "users", "zzz", "a"):
+        r.set(key, "x")
+    assert sorted(r.keys("user:*")) == [b"user:1", b"user:2"]
+    assert sorted(r.keys("user*")) == [b"user:1", b"user:2", b"users"]

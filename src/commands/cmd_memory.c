@@ -314,8 +314,8 @@ static void memory_stats(cmd_ctx_t *ctx) {
         {"allocator.largest-live-allocation", 0, 0, (long long)m.a.largest_live_class},
         {"allocator-fragmentation.ratio", 1, ratio(m.a.active, m.a.allocated), 0},
         {"allocator-fragmentation.bytes", 0, 0, (long long)m.a.active - (long long)m.a.allocated},
-        {"allocator.rss-ratio", 1, ratio(m.a.resident, m.a.active), 0},
-        {"allocator.rss-bytes", 0, 0, (long long)m.a.resident - (long long)m.a.active},
+        {"allocator-rss.ratio", 1, ratio(m.a.resident, m.a.active), 0},
+        {"allocator-rss.bytes", 0, 0, (long long)m.a.resident - (long long)m.a.active},
         {"rss-overhead.ratio", 1, ratio(m.rss, m.a.resident), 0},
         {"rss-overhead.bytes", 0, 0, (long long)m.rss - (long long)m.a.resident},
         {"fragmentation", 1, ratio(m.rss, m.a.allocated), 0},
@@ -404,14 +404,14 @@ void cmd_memory(cmd_ctx_t *ctx) {
         memory_stats(ctx);
     } else if (slice_eq_nocase(sub, "doctor") && ctx->argc == 2) {
         memory_doctor(ctx);
-    } else if (slice_eq_nocase(sub, "usage") && (ctx->argc == 3 || ctx->argc == 5)) {
+    } else if (slice_eq_nocase(sub, "usage") && ctx->argc >= 3) {
         long long samples = 5;
-        if (ctx->argc == 5) {
-            if (!slice_eq_nocase(ctx->argv[3], "samples")) {
+        for (size_t i = 3; i < ctx->argc; i += 2) { /* as Redis: the last SAMPLES wins */
+            if (!slice_eq_nocase(ctx->argv[i], "samples") || i + 1 >= ctx->argc) {
                 reply_syntax_error(ctx->reply);
                 return;
             }
-            if (!arg_to_ll(ctx, ctx->argv[4], &samples)) return;
+            if (!arg_to_ll(ctx, ctx->argv[i + 1], &samples)) return;
             if (samples < 0) {
                 reply_syntax_error(ctx->reply);
                 return;

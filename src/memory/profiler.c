@@ -17,13 +17,16 @@
 #include <jemalloc/jemalloc.h>
 #endif
 
-static pthread_mutex_t profiler_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Without jemalloc (sanitizer builds) most of this file is unused. */
+#define PROFILER_STATE __attribute__((unused))
+
+PROFILER_STATE static pthread_mutex_t profiler_lock = PTHREAD_MUTEX_INITIALIZER;
 static int available;
 static char why_unavailable[160];
-static int64_t active_since_ms;
-static uint64_t dump_count;
-static uint64_t internal_at_enable;
-static char last_dump[4096];
+PROFILER_STATE static int64_t active_since_ms;
+PROFILER_STATE static uint64_t dump_count;
+PROFILER_STATE static uint64_t internal_at_enable;
+PROFILER_STATE static char last_dump[4096];
 
 void profiler_init(void) {
 #ifdef BASALT_NO_JEMALLOC
@@ -42,6 +45,9 @@ void profiler_init(void) {
         return;
     }
     available = 1;
+    /* MALLOC_CONF may start the process with sampling already on. */
+    len = sizeof on;
+    if (mallctl("prof.active", &on, &len, NULL, 0) == 0 && on) active_since_ms = clock_unix_ms();
 #endif
 }
 
@@ -178,7 +184,7 @@ void profiler_totals_json(buf_t *out) {
 
 /* ---- dumps ---- */
 
-static void json_string(buf_t *out, const char *s) {
+PROFILER_STATE static void json_string(buf_t *out, const char *s) {
     buf_append_char(out, '"');
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
@@ -194,7 +200,7 @@ static void json_string(buf_t *out, const char *s) {
 
 /* Creates name in the directory dirfd: new (O_EXCL), not through a symlink,
  * mode 0600, and fills it with data. */
-static int write_new_file(int dirfd, const char *name, const char *data, size_t len, char *err, size_t cap) {
+PROFILER_STATE static int write_new_file(int dirfd, const char *name, const char *data, size_t len, char *err, size_t cap) {
     int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
         snprintf(err, cap, "cannot create %s: %s", name, strerror(errno));
@@ -220,7 +226,7 @@ static int write_new_file(int dirfd, const char *name, const char *data, size_t 
     return 0;
 }
 
-static int read_whole_file(const char *path, buf_t *out, char *err, size_t cap) {
+PROFILER_STATE static int read_whole_file(const char *path, buf_t *out, char *err, size_t cap) {
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
         snprintf(err, cap, "cannot read the dump: %s", strerror(errno));

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "memory/allocator.h"
 #include "server/config.h"
 #include "server/server.h"
 #include "util/log.h"
@@ -69,7 +70,7 @@ int main(int argc, char **argv) {
         return 0;
     }
     if (argc == 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-v"))) {
-        printf("Basalt server v=%s (Redis %s compatible)\n", BASALT_VERSION, BASALT_REDIS_VERSION);
+        printf("Basalt server v=%s redis=%s malloc=%s\n", BASALT_VERSION, BASALT_REDIS_VERSION, allocator_name());
         return 0;
     }
     if (argc == 2 && !strcmp(argv[1], "--print-config")) {

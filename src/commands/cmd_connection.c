@@ -286,18 +286,10 @@ void cmd_client(cmd_ctx_t *ctx) {
             "KILL <ip:port> | KILL <ID|ADDR|LADDR|SKIPME> <value> ...", "    Kill connections.",
             "HELP", "    Print this help.",
         };
-        reply_array(ctx->reply, (long long)(sizeof lines / sizeof lines[0]));
-        for (size_t k = 0; k < sizeof lines / sizeof lines[0]; k++) reply_simple(ctx->reply, lines[k]);
+        reply_help(ctx->reply, lines, sizeof lines / sizeof lines[0]);
     } else {
         static const char *const known[] = {"id", "setname", "getname", "list", "info", "kill", "setinfo",
                                             "no-evict", "no-touch", "help"};
-        for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
-            if (slice_eq_nocase(sub, known[k])) {
-                reply_errorf(ctx->reply, "ERR wrong number of arguments for 'client|%s' command", known[k]);
-                return;
-            }
-        char name[64];
-        arg_to_cstr(sub, name, sizeof name);
-        reply_errorf(ctx->reply, "ERR unknown subcommand '%s'. Try CLIENT HELP.", name);
+        reply_subcommand_error(ctx, known, sizeof known / sizeof known[0]);
     }
 }

@@ -194,8 +194,7 @@ void cmd_kprofile(cmd_ctx_t *ctx) {
             "STATUS", "    Profiler state, sample interval, dumps and allocator totals.",
             "DUMP [<dir>]", "    Write a heap profile (jeprof format) and its summary; reply with the path.",
         };
-        reply_array(ctx->reply, (long long)(sizeof lines / sizeof lines[0]));
-        for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) reply_simple(ctx->reply, lines[i]);
+        reply_help(ctx->reply, lines, sizeof lines / sizeof lines[0]);
         return;
     }
     int known = slice_eq_nocase(sub, "enable") || slice_eq_nocase(sub, "disable") ||
@@ -444,17 +443,9 @@ void cmd_memory(cmd_ctx_t *ctx) {
             "USAGE <key> [SAMPLES <count>]", "    Return memory in bytes used by <key> and its value as stored.",
             "HELP", "    Print this help.",
         };
-        reply_array(ctx->reply, (long long)(sizeof lines / sizeof lines[0]));
-        for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) reply_simple(ctx->reply, lines[i]);
+        reply_help(ctx->reply, lines, sizeof lines / sizeof lines[0]);
     } else {
         static const char *const known[] = {"stats", "doctor", "usage", "malloc-stats", "purge", "help"};
-        for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
-            if (slice_eq_nocase(sub, known[k])) {
-                reply_errorf(ctx->reply, "ERR wrong number of arguments for 'memory|%s' command", known[k]);
-                return;
-            }
-        char name[64];
-        arg_to_cstr(sub, name, sizeof name);
-        reply_errorf(ctx->reply, "ERR unknown subcommand '%s'. Try MEMORY HELP.", name);
+        reply_subcommand_error(ctx, known, sizeof known / sizeof known[0]);
     }
 }

@@ -12,21 +12,6 @@
 #include "util/log.h"
 #include "util/strutil.h"
 
-static void reply_unknown_subcommand(cmd_ctx_t *ctx, const char *container) {
-    char name[64];
-    arg_to_cstr(ctx->argv[1], name, sizeof name);
-    reply_errorf(ctx->reply, "ERR unknown subcommand '%s'. Try %s HELP.", name, container);
-}
-
-static void reply_sub_arity(cmd_ctx_t *ctx, const char *container, const char *sub) {
-    reply_errorf(ctx->reply, "ERR wrong number of arguments for '%s|%s' command", container, sub);
-}
-
-static void reply_help(cmd_ctx_t *ctx, const char *const *lines, size_t n) {
-    reply_array(ctx->reply, (long long)n);
-    for (size_t i = 0; i < n; i++) reply_simple(ctx->reply, lines[i]);
-}
-
 /* ---- COMMAND ---- */
 
 static void reply_flag_set(reply_t *r, const command_def_t *cmd) {
@@ -193,14 +178,10 @@ void cmd_command(cmd_ctx_t *ctx) {
             "GETKEYS <full-command>", "    Return the keys from a full command.",
             "HELP", "    Print this help.",
         };
-        reply_help(ctx, lines, sizeof lines / sizeof lines[0]);
-    } else if (slice_eq_nocase(sub, "count") || slice_eq_nocase(sub, "getkeys") || slice_eq_nocase(sub, "help")) {
-        char s[16];
-        arg_to_cstr(sub, s, sizeof s);
-        for (char *p = s; *p; p++) *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-        reply_sub_arity(ctx, "command", s);
+        reply_help(ctx->reply, lines, sizeof lines / sizeof lines[0]);
     } else {
-        reply_unknown_subcommand(ctx, "COMMAND");
+        static const char *const known[] = {"count", "getkeys", "help"};
+        reply_subcommand_error(ctx, known, sizeof known / sizeof known[0]);
     }
 }
 
@@ -212,7 +193,7 @@ void cmd_config(cmd_ctx_t *ctx) {
     char err[512];
     if (slice_eq_nocase(sub, "get")) {
         if (ctx->argc < 3) {
-            reply_sub_arity(ctx, "config", "get");
+            reply_wrong_arity(ctx->reply, "config|get");
             return;
         }
         int matched[CONF_COUNT] = {0};
@@ -238,7 +219,7 @@ void cmd_config(cmd_ctx_t *ctx) {
         buf_fini(&value);
     } else if (slice_eq_nocase(sub, "set")) {
         if (ctx->argc < 4 || ctx->argc % 2 != 0) {
-            reply_sub_arity(ctx, "config", "set");
+            reply_wrong_arity(ctx->reply, "config|set");
             return;
         }
         /* All or nothing, as in Redis 7: check every pair (and duplicates)
@@ -311,14 +292,10 @@ void cmd_config(cmd_ctx_t *ctx) {
             "REWRITE", "    Rewrite the configuration file.",
             "HELP", "    Print this help.",
         };
-        reply_help(ctx, lines, sizeof lines / sizeof lines[0]);
-    } else if (slice_eq_nocase(sub, "rewrite") || slice_eq_nocase(sub, "resetstat") || slice_eq_nocase(sub, "help")) {
-        char s[16];
-        arg_to_cstr(sub, s, sizeof s);
-        for (char *p = s; *p; p++) *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-        reply_sub_arity(ctx, "config", s);
+        reply_help(ctx->reply, lines, sizeof lines / sizeof lines[0]);
     } else {
-        reply_unknown_subcommand(ctx, "CONFIG");
+        static const char *const known[] = {"rewrite", "resetstat", "help"};
+        reply_subcommand_error(ctx, known, sizeof known / sizeof known[0]);
     }
 }
 
@@ -399,14 +376,10 @@ void cmd_slowlog(cmd_ctx_t *ctx) {
             "RESET", "    Reset the slowlog.",
             "HELP", "    Print this help.",
         };
-        reply_help(ctx, lines, sizeof lines / sizeof lines[0]);
-    } else if (slice_eq_nocase(sub, "get") || slice_eq_nocase(sub, "len") || slice_eq_nocase(sub, "reset")) {
-        char s[16];
-        arg_to_cstr(sub, s, sizeof s);
-        for (char *p = s; *p; p++) *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-        reply_sub_arity(ctx, "slowlog", s);
+        reply_help(ctx->reply, lines, sizeof lines / sizeof lines[0]);
     } else {
-        reply_unknown_subcommand(ctx, "SLOWLOG");
+        static const char *const known[] = {"get", "len", "reset", "help"};
+        reply_subcommand_error(ctx, known, sizeof known / sizeof known[0]);
     }
 }
 
@@ -449,9 +422,10 @@ void cmd_debug(cmd_ctx_t *ctx) {
             "HEAP-RELEASE", "    Free every block kept by HEAP-HOLD.",
             "HELP", "    Print this help.",
         };
-        reply_help(ctx, lines, sizeof lines / sizeof lines[0]);
+        reply_help(ctx->reply, lines, sizeof lines / sizeof lines[0]);
     } else {
-        reply_unknown_subcommand(ctx, "DEBUG");
+        static const char *const known[] = {"sleep", "heap-hold", "heap-release"};
+        reply_subcommand_error(ctx, known, sizeof known / sizeof known[0]);
     }
 }
 

@@ -74,6 +74,13 @@ void reply_db_status(cmd_ctx_t *ctx, db_status_t st);
 void reply_syntax_error(reply_t *r);
 void reply_not_integer(reply_t *r);
 
+/* Replies with HELP text: one simple string per line. */
+void reply_help(reply_t *r, const char *const *lines, size_t n);
+/* For a container command (CONFIG, CLIENT...) whose subcommand argv[1] was
+ * not handled: "wrong number of arguments for 'config|get'" when it is one
+ * of `known`, else "unknown subcommand '<x>'. Try CONFIG HELP.". */
+void reply_subcommand_error(cmd_ctx_t *ctx, const char *const *known, size_t nknown);
+
 /* Parses an integer argument; replies with the Redis error and returns 0
  * when it is not one. */
 int arg_to_ll(cmd_ctx_t *ctx, slice_t arg, long long *out);

@@ -82,6 +82,28 @@ int arg_to_ll(cmd_ctx_t *ctx, slice_t arg, long long *out) {
     return 0;
 }
 
+void reply_help(reply_t *r, const char *const *lines, size_t n) {
+    reply_array(r, (long long)n);
+    for (size_t i = 0; i < n; i++) reply_simple(r, lines[i]);
+}
+
+void reply_subcommand_error(cmd_ctx_t *ctx, const char *const *known, size_t nknown) {
+    slice_t sub = ctx->argv[1];
+    for (size_t k = 0; k < nknown; k++)
+        if (slice_eq_nocase(sub, known[k])) {
+            reply_errorf(ctx->reply, "ERR wrong number of arguments for '%s|%s' command", ctx->cmd->name, known[k]);
+            return;
+        }
+    char name[64], container[32];
+    arg_to_cstr(sub, name, sizeof name);
+    size_t i = 0;
+    for (; ctx->cmd->name[i] && i < sizeof container - 1; i++)
+        container[i] = (char)(ctx->cmd->name[i] >= 'a' && ctx->cmd->name[i] <= 'z' ? ctx->cmd->name[i] - 32
+                                                                                  : ctx->cmd->name[i]);
+    container[i] = '\0';
+    reply_errorf(ctx->reply, "ERR unknown subcommand '%s'. Try %s HELP.", name, container);
+}
+
 int str_to_ll_arg(slice_t arg, long long *out) { return str_to_ll(arg.ptr, arg.len, out); }
 
 void arg_to_cstr(slice_t arg, char *dst, size_t cap) {

@@ -204,16 +204,8 @@ int config_check_runtime(const char *name, const char *value, char *err, size_t 
 }
 
 int config_set_runtime(config_t *c, const char *name, const char *value, char *err, size_t errlen) {
+    if (config_check_runtime(name, value, err, errlen) != 0) return -1;
     int id = config_find(name);
-    if (id < 0) {
-        snprintf(err, errlen, "Unknown option or number of arguments for CONFIG SET - '%s'", name);
-        return -1;
-    }
-    if (!config_entries[id].is_mutable) {
-        snprintf(err, errlen, "CONFIG SET failed (possibly related to argument '%s') - can't set immutable config",
-                 config_entries[id].name);
-        return -1;
-    }
     char why[200];
     buf_t previous;
     buf_init(&previous);

@@ -93,24 +93,46 @@ out:
     return st;
 }
 
+/* Reads the current string of key for a read-modify-write (the caller holds
+ * the key's lock). *value points into scratch->meta; *exists is 0 (and
+ * *value empty, *expire 0) when the key is absent. */
+static db_status_t read_string_for_update(db_t *db, db_scratch_t *s, slice_t key, slice_t *value, int64_t *expire,
+                                          int *exists) {
+    metadata_t m;
+    db_status_t st = db_read_meta(db, s, key, &m);
+    *value = slice_make("", 0);
+    *expire = 0;
+    *exists = 0;
+    if (st == DB_IO_ERROR) return st;
+    if (st == DB_NOT_FOUND) return DB_OK;
+    if (m.type != TYPE_STRING) return DB_WRONGTYPE;
+    *value = m.rest;
+    *expire = m.expire_ms;
+    *exists = 1;
+    return DB_OK;
+}
+
+/* Same, with a copy of the value in scratch->aux to edit in place. */
+static db_status_t load_string_for_update(db_t *db, db_scratch_t *s, slice_t key, int64_t *expire, int *exists) {
+    slice_t value;
+    db_status_t st = read_string_for_update(db, s, key, &value, expire, exists);
+    buf_clear(&s->aux);
+    if (st == DB_OK) buf_append(&s->aux, value.ptr, value.len);
+    return st;
+}
+
 db_status_t db_string_incrby(db_t *db, db_scratch_t *s, slice_t key, long long delta, long long *result) {
     db_lockset_t held;
     db_lock_key(db, key, &held);
-    metadata_t m;
+    slice_t value;
+    int64_t expire;
+    int exists;
     long long current = 0;
-    int64_t expire = 0;
-    db_status_t st = db_read_meta(db, s, key, &m);
-    if (st == DB_IO_ERROR) goto out;
-    if (st == DB_OK) {
-        if (m.type != TYPE_STRING) {
-            st = DB_WRONGTYPE;
-            goto out;
-        }
-        if (!str_to_ll(m.rest.ptr, m.rest.len, &current)) {
-            st = DB_NOT_INTEGER;
-            goto out;
-        }
-        expire = m.expire_ms;
+    db_status_t st = read_string_for_update(db, s, key, &value, &expire, &exists);
+    if (st != DB_OK) goto out;
+    if (exists && !str_to_ll(value.ptr, value.len, &current)) {
+        st = DB_NOT_INTEGER;
+        goto out;
     }
     if ((delta < 0 && current < 0 && delta < LLONG_MIN - current) ||
         (delta > 0 && current > 0 && delta > LLONG_MAX - current)) {
@@ -131,21 +153,15 @@ out:
 db_status_t db_string_incrbyfloat(db_t *db, db_scratch_t *s, slice_t key, long double delta, slice_t *result) {
     db_lockset_t held;
     db_lock_key(db, key, &held);
-    metadata_t m;
+    slice_t value;
+    int64_t expire;
+    int exists;
     long double current = 0;
-    int64_t expire = 0;
-    db_status_t st = db_read_meta(db, s, key, &m);
-    if (st == DB_IO_ERROR) goto out;
-    if (st == DB_OK) {
-        if (m.type != TYPE_STRING) {
-            st = DB_WRONGTYPE;
-            goto out;
-        }
-        if (!str_to_ld(m.rest.ptr, m.rest.len, &current)) {
-            st = DB_NOT_FLOAT;
-            goto out;
-        }
-        expire = m.expire_ms;
+    db_status_t st = read_string_for_update(db, s, key, &value, &expire, &exists);
+    if (st != DB_OK) goto out;
+    if (exists && !str_to_ld(value.ptr, value.len, &current)) {
+        st = DB_NOT_FLOAT;
+        goto out;
     }
     current += delta;
     buf_clear(&s->aux);
@@ -162,22 +178,6 @@ db_status_t db_string_incrbyfloat(db_t *db, db_scratch_t *s, slice_t key, long d
 out:
     db_unlock_keys(db, &held);
     return st;
-}
-
-/* Loads the current string (or empty) for a read-modify-write into aux. */
-static db_status_t load_string_for_update(db_t *db, db_scratch_t *s, slice_t key, int64_t *expire, int *exists) {
-    metadata_t m;
-    db_status_t st = db_read_meta(db, s, key, &m);
-    buf_clear(&s->aux);
-    *expire = 0;
-    *exists = 0;
-    if (st == DB_IO_ERROR) return st;
-    if (st == DB_NOT_FOUND) return DB_OK;
-    if (m.type != TYPE_STRING) return DB_WRONGTYPE;
-    buf_append(&s->aux, m.rest.ptr, m.rest.len);
-    *expire = m.expire_ms;
-    *exists = 1;
-    return DB_OK;
 }
 
 db_status_t db_string_append(db_t *db, db_scratch_t *s, slice_t key, slice_t value, size_t max_len,

@@ -839,8 +839,8 @@ class TestHeapHold:
         assert error_of(c, "DEBUG", "HEAP-HOLD", 10 ** 7, 1000001) == limits
         assert error_of(c, "DEBUG", "HEAP-HOLD", "abc", 1) == NOT_INTEGER
         assert error_of(c, "DEBUG", "HEAP-HOLD", 1024, "x") == NOT_INTEGER
-        assert error_of(c, "DEBUG", "HEAP-HOLD", 1024) == "ERR unknown subcommand 'HEAP-HOLD'. Try DEBUG HELP."
-        assert error_of(c, "DEBUG", "HEAP-RELEASE", 1) == "ERR unknown subcommand 'HEAP-RELEASE'. Try DEBUG HELP."
+        assert error_of(c, "DEBUG", "HEAP-HOLD", 1024) == "ERR wrong number of arguments for 'debug|heap-hold' command"
+        assert error_of(c, "DEBUG", "HEAP-RELEASE", 1) == "ERR wrong number of arguments for 'debug|heap-release' command"
         assert c.execute_command("DEBUG", "HEAP-RELEASE") == 0
 
     def test_accuracy(self, debug_server):

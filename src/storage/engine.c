@@ -298,6 +298,8 @@ void engine_iter_seek_first(engine_iter_t *it) { rocksdb_iter_seek_to_first(it->
 void engine_iter_seek_last(engine_iter_t *it) { rocksdb_iter_seek_to_last(it->it); }
 int engine_iter_valid(engine_iter_t *it) { return rocksdb_iter_valid(it->it); }
 void engine_iter_next(engine_iter_t *it) { rocksdb_iter_next(it->it); }
+void engine_iter_prev(engine_iter_t *it) { rocksdb_iter_prev(it->it); }
+void engine_iter_seek_for_prev(engine_iter_t *it, slice_t key) { rocksdb_iter_seek_for_prev(it->it, key.ptr, key.len); }
 
 slice_t engine_iter_key(engine_iter_t *it) {
     size_t len;

@@ -66,6 +66,9 @@ void engine_iter_seek_first(engine_iter_t *it);
 void engine_iter_seek_last(engine_iter_t *it);
 int engine_iter_valid(engine_iter_t *it);
 void engine_iter_next(engine_iter_t *it);
+void engine_iter_prev(engine_iter_t *it);
+/* Positions on the last key <= key. */
+void engine_iter_seek_for_prev(engine_iter_t *it, slice_t key);
 slice_t engine_iter_key(engine_iter_t *it);
 slice_t engine_iter_value(engine_iter_t *it);
 int engine_iter_error(engine_iter_t *it, engine_err_t *err);

@@ -52,8 +52,9 @@ static void info_server(cmd_ctx_t *ctx, buf_t *o) {
 static void info_clients(cmd_ctx_t *ctx, buf_t *o) {
     buf_appendf(o,
                 "# Clients\r\nconnected_clients:%d\r\ncluster_connections:0\r\nmaxclients:%lld\r\n"
-                "blocked_clients:0\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n\r\n",
-                atomic_load(&ctx->srv->nclients), config_int(ctx->srv->config, CONF_MAXCLIENTS));
+                "blocked_clients:%d\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n\r\n",
+                atomic_load(&ctx->srv->nclients), config_int(ctx->srv->config, CONF_MAXCLIENTS),
+                atomic_load(&ctx->srv->blocked_clients));
 }
 
 static void info_memory(cmd_ctx_t *ctx, buf_t *o) {

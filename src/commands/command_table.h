@@ -34,6 +34,29 @@
     X(getrange, 4, R, 1, 1, 1, "string", "2.4.0", "O(N)", "Returns a substring of the string stored at a key.") \
     X(substr, 4, R, 1, 1, 1, "string", "1.0.0", "O(N)", "Returns a substring from a string value.")         \
     X(setrange, 4, W, 1, 1, 1, "string", "2.2.0", "O(1)", "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.") \
+    /* lists */                                                                                             \
+    X(lpush, -3, W | F | CMD_DENYOOM, 1, 1, 1, "list", "1.0.0", "O(1) per element", "Prepends one or more elements to a list. Creates the key if it doesn't exist.") \
+    X(rpush, -3, W | F | CMD_DENYOOM, 1, 1, 1, "list", "1.0.0", "O(1) per element", "Appends one or more elements to a list. Creates the key if it doesn't exist.") \
+    X(lpushx, -3, W | F | CMD_DENYOOM, 1, 1, 1, "list", "2.2.0", "O(1) per element", "Prepends one or more elements to a list only when the list exists.") \
+    X(rpushx, -3, W | F | CMD_DENYOOM, 1, 1, 1, "list", "2.2.0", "O(1) per element", "Appends an element to a list only when the list exists.") \
+    X(lpop, -2, W | F, 1, 1, 1, "list", "1.0.0", "O(N)", "Returns the first elements in a list after removing it. Deletes the list if the last element was popped.") \
+    X(rpop, -2, W | F, 1, 1, 1, "list", "1.0.0", "O(N)", "Returns and removes the last elements of a list. Deletes the list if the last element was popped.") \
+    X(lrange, 4, R, 1, 1, 1, "list", "1.0.0", "O(S+N)", "Returns a range of elements from a list.")     \
+    X(lindex, 3, R, 1, 1, 1, "list", "1.0.0", "O(1)", "Returns an element from a list by its index.")     \
+    X(lset, 4, W | CMD_DENYOOM, 1, 1, 1, "list", "1.0.0", "O(1)", "Sets the value of an element in a list by its index.") \
+    X(llen, 2, R | F, 1, 1, 1, "list", "1.0.0", "O(1)", "Returns the length of a list.")                    \
+    X(lrem, 4, W, 1, 1, 1, "list", "1.0.0", "O(N)", "Removes elements from a list. Deletes the list if the last element was removed.") \
+    X(ltrim, 4, W, 1, 1, 1, "list", "1.0.0", "O(N) removed", "Removes elements from both ends a list. Deletes the list if all elements were trimmed.") \
+    X(linsert, 5, W | CMD_DENYOOM, 1, 1, 1, "list", "2.2.0", "O(N)", "Inserts an element before or after another element in a list.") \
+    X(lpos, -3, R, 1, 1, 1, "list", "6.0.6", "O(N)", "Returns the index of matching elements in a list.") \
+    X(lmove, 5, W | CMD_DENYOOM, 1, 2, 1, "list", "6.2.0", "O(1)", "Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved.") \
+    X(rpoplpush, 3, W | CMD_DENYOOM, 1, 2, 1, "list", "1.2.0", "O(1)", "Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped.") \
+    X(lmpop, -4, W, 0, 0, 0, "list", "7.0.0", "O(N+M)", "Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.") \
+    X(blpop, -3, W | CMD_BLOCKING, 1, -2, 1, "list", "2.0.0", "O(N)", "Removes and returns the first element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.") \
+    X(brpop, -3, W | CMD_BLOCKING, 1, -2, 1, "list", "2.0.0", "O(N)", "Removes and returns the last element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.") \
+    X(blmove, 6, W | CMD_DENYOOM | CMD_BLOCKING, 1, 2, 1, "list", "6.2.0", "O(1)", "Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved.") \
+    X(brpoplpush, 4, W | CMD_DENYOOM | CMD_BLOCKING, 1, 2, 1, "list", "2.2.0", "O(1)", "Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped.") \
+    X(blmpop, -5, W | CMD_BLOCKING, 0, 0, 0, "list", "7.0.0", "O(N+M)", "Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped.") \
     /* generic keys */                                                                                      \
     X(del, -2, W, 1, -1, 1, "generic", "1.0.0", "O(N)", "Deletes one or more keys.")                          \
     X(unlink, -2, W | F, 1, -1, 1, "generic", "4.0.0", "O(1) per key", "Asynchronously deletes one or more keys.") \

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "commands/command.h"
+#include "server/blocking.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -91,6 +92,7 @@ void client_adopt(worker_t *w, int fd, uint64_t id) {
 
 void client_free(client_t *c) {
     worker_t *w = c->worker;
+    blocking_client_free(c);
     server_t *srv = w->srv;
     pthread_mutex_lock(&srv->clients_lock);
     if (c->prev) c->prev->next = c->next;
@@ -178,7 +180,7 @@ static void client_run_command(client_t *c, size_t argc) {
 /* Parses and runs every complete request in the query buffer. */
 static void client_process_input(client_t *c) {
     server_t *srv = c->worker->srv;
-    while (!c->close_after_reply && c->query_pos < c->query.len) {
+    while (!c->close_after_reply && !c->blocked && c->query_pos < c->query.len) {
         /* Before AUTH a client may send only small requests (as Redis), so
          * an anonymous peer cannot make us buffer large amounts. Re-read per
          * request: AUTH changes it mid-pipeline. */
@@ -253,6 +255,25 @@ static int client_flush(client_t *c) {
         return -1;
     }
     return 0;
+}
+
+void client_run_argv(client_t *c, const slice_t *argv, size_t argc) {
+    if (argc > c->argv_cap) {
+        slice_t *grown = realloc(c->argv, argc * sizeof *grown);
+        if (!grown) {
+            reply_error(&c->reply, "ERR out of memory");
+            return;
+        }
+        c->argv = grown;
+        c->argv_cap = argc;
+    }
+    memmove(c->argv, argv, argc * sizeof *argv);
+    client_execute(c, argc);
+}
+
+void client_resume(client_t *c) {
+    client_process_input(c);
+    client_flush(c);
 }
 
 static void client_on_read(evutil_socket_t fd, short events, void *arg) {

@@ -10,6 +10,12 @@
 
 /* Adopts an accepted socket on worker w. Takes ownership of fd. */
 void client_adopt(worker_t *w, int fd, uint64_t id);
+/* Runs one command with the given arguments on c (used to run a blocked
+ * command again; the views must outlive the call). */
+void client_run_argv(client_t *c, const slice_t *argv, size_t argc);
+/* After a blocked client is served: runs the commands it sent meanwhile and
+ * writes its replies. May free c. */
+void client_resume(client_t *c);
 /* Closes and frees. Call on c's worker thread. */
 void client_free(client_t *c);
 /* Closes clients idle past `timeout` and those asked to die. */

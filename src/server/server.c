@@ -265,6 +265,7 @@ int server_init(server_t *srv, config_t *config, char *err, size_t errlen) {
     atomic_store(&srv->next_client_id, 1);
     pthread_mutex_init(&srv->clients_lock, NULL);
     pthread_mutex_init(&srv->slowlog_lock, NULL);
+    pthread_mutex_init(&srv->blocked_lock, NULL);
     ssize_t n = readlink("/proc/self/exe", srv->executable, sizeof srv->executable - 1);
     if (n > 0) srv->executable[n] = '\0';
 

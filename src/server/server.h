@@ -79,6 +79,14 @@ struct client {
     _Atomic(const char *) last_command;
     char last_command_buf[64]; /* "container|sub"; written under clients_lock */
     atomic_size_t query_len, output_len;
+    /* Blocking commands (blocking.c); touched only on this client's worker. */
+    int blocked;
+    int blocked_retrying;
+    int blocked_kind;
+    struct event *block_timer;
+    buf_t blocked_args; /* the command, argv slices point into it */
+    slice_t *blocked_argv;
+    size_t blocked_argc;
     client_t *next, *prev;   /* server registry */
     client_t *wnext, *wprev; /* worker list */
 };
@@ -120,6 +128,11 @@ struct server {
     atomic_ullong next_client_id;
     atomic_ullong total_connections;
     atomic_ullong rejected_connections;
+
+    pthread_mutex_t blocked_lock;
+    struct blocked_entry *blocked_head, *blocked_tail; /* FIFO of (key, client) */
+    atomic_int blocked_entries;
+    atomic_int blocked_clients;
 
     pthread_mutex_t slowlog_lock;
     slowlog_entry_t *slowlog; /* ring of slowlog-max-len entries, newest first */

@@ -337,14 +337,15 @@ static int parse_mpop(cmd_ctx_t *ctx, size_t first, const slice_t **keys, size_t
         reply_error(ctx->reply, "ERR numkeys should be greater than 0");
         return 0;
     }
-    if ((size_t)numkeys > ctx->argc - first - 1) {
-        reply_error(ctx->reply, "ERR Number of keys can't be greater than number of args");
+    /* As Redis: too few arguments for numkeys is a syntax error here. */
+    if ((size_t)numkeys >= ctx->argc - first - 1) {
+        reply_syntax_error(ctx->reply);
         return 0;
     }
     *keys = ctx->argv + first + 1;
     *nkeys = (size_t)numkeys;
     size_t i = first + 1 + (size_t)numkeys;
-    if (i >= ctx->argc || !parse_side(ctx->argv[i], left)) {
+    if (!parse_side(ctx->argv[i], left)) {
         reply_syntax_error(ctx->reply);
         return 0;
     }

@@ -5,6 +5,7 @@
 #include "commands/command.h"
 #include "commands/expire_args.h"
 #include "commands/scan_cursor.h"
+#include "server/blocking.h"
 #include "util/clock.h"
 #include "util/strutil.h"
 
@@ -271,6 +272,7 @@ void cmd_rename(cmd_ctx_t *ctx) {
         reply_error(ctx->reply, "ERR no such key");
     else
         reply_db_status(ctx, st);
+    if (st == DB_OK) blocking_signal(ctx->srv, ctx->argv[2]);
 }
 
 void cmd_renamenx(cmd_ctx_t *ctx) {
@@ -282,6 +284,7 @@ void cmd_renamenx(cmd_ctx_t *ctx) {
         reply_db_status(ctx, st);
     else
         reply_int(ctx->reply, done);
+    if (st == DB_OK && done) blocking_signal(ctx->srv, ctx->argv[2]);
 }
 
 void cmd_copy(cmd_ctx_t *ctx) {
@@ -314,6 +317,7 @@ void cmd_copy(cmd_ctx_t *ctx) {
         reply_db_status(ctx, st);
     else
         reply_int(ctx->reply, done);
+    if (st == DB_OK && done) blocking_signal(ctx->srv, ctx->argv[2]);
 }
 
 void cmd_randomkey(cmd_ctx_t *ctx) {

@@ -315,3 +315,12 @@ def test_concurrent_pushers_and_poppers_lose_nothing(server, r):
     assert len(got) == per_thread * threads
     assert len(set(got)) == len(got)
     assert r.exists("q") == 0
+
+
+def test_rename_onto_a_key_wakes_its_waiter(server, r):
+    t, box = blocked_call(server, "BLPOP", "q", 5)
+    wait_blocked(r, 1)
+    r.rpush("tmp", "moved")
+    assert r.rename("tmp", "q") == b"OK"
+    t.join(10)
+    assert box["reply"] == [b"q", b"moved"]

@@ -57,6 +57,74 @@
     X(blmove, 6, W | CMD_DENYOOM | CMD_BLOCKING, 1, 2, 1, "list", "6.2.0", "O(1)", "Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved.") \
     X(brpoplpush, 4, W | CMD_DENYOOM | CMD_BLOCKING, 1, 2, 1, "list", "2.2.0", "O(1)", "Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped.") \
     X(blmpop, -5, W | CMD_BLOCKING, 0, 0, 0, "list", "7.0.0", "O(N+M)", "Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped.") \
+    /* hashes */                                                                                             \
+    X(hset, -4, W | F | CMD_DENYOOM, 1, 1, 1, "hash", "2.0.0", "O(1) per field", "Creates or modifies the value of a field in a hash.") \
+    X(hsetnx, 4, W | F | CMD_DENYOOM, 1, 1, 1, "hash", "2.0.0", "O(1)", "Sets the value of a field in a hash only when the field doesn't exist.") \
+    X(hget, 3, R | F, 1, 1, 1, "hash", "2.0.0", "O(1)", "Returns the value of a field in a hash.")           \
+    X(hmset, -4, W | F | CMD_DENYOOM, 1, 1, 1, "hash", "2.0.0", "O(N)", "Sets the values of multiple fields.") \
+    X(hmget, -3, R | F, 1, 1, 1, "hash", "2.0.0", "O(N)", "Returns the values of all fields in a hash.")     \
+    X(hgetall, 2, R, 1, 1, 1, "hash", "2.0.0", "O(N)", "Returns all fields and values in a hash.")           \
+    X(hdel, -3, W | F, 1, 1, 1, "hash", "2.0.0", "O(N)", "Deletes one or more fields and their values from a hash. Deletes the hash if no fields remain.") \
+    X(hlen, 2, R | F, 1, 1, 1, "hash", "2.0.0", "O(1)", "Returns the number of fields in a hash.")           \
+    X(hexists, 3, R | F, 1, 1, 1, "hash", "2.0.0", "O(1)", "Determines whether a field exists in a hash.")   \
+    X(hincrby, 4, W | F | CMD_DENYOOM, 1, 1, 1, "hash", "2.0.0", "O(1)", "Increments the integer value of a field in a hash by a number. Uses 0 as initial value if the field doesn't exist.") \
+    X(hincrbyfloat, 4, W | F | CMD_DENYOOM, 1, 1, 1, "hash", "2.6.0", "O(1)", "Increments the floating point value of a field by a number. Uses 0 as initial value if the field doesn't exist.") \
+    X(hkeys, 2, R, 1, 1, 1, "hash", "2.0.0", "O(N)", "Returns all fields in a hash.")                        \
+    X(hvals, 2, R, 1, 1, 1, "hash", "2.0.0", "O(N)", "Returns all values in a hash.")                        \
+    X(hstrlen, 3, R | F, 1, 1, 1, "hash", "3.2.0", "O(1)", "Returns the length of the value of a field.")    \
+    X(hscan, -3, R, 1, 1, 1, "hash", "2.8.0", "O(1) per call", "Iterates over fields and values of a hash.") \
+    X(hrandfield, -2, R, 1, 1, 1, "hash", "6.2.0", "O(N)", "Returns one or more random fields from a hash.") \
+    /* sets */                                                                                               \
+    X(sadd, -3, W | F | CMD_DENYOOM, 1, 1, 1, "set", "1.0.0", "O(1) per member", "Adds one or more members to a set. Creates the key if it doesn't exist.") \
+    X(srem, -3, W | F, 1, 1, 1, "set", "1.0.0", "O(1) per member", "Removes one or more members from a set. Deletes the set if the last member was removed.") \
+    X(smembers, 2, R, 1, 1, 1, "set", "1.0.0", "O(N)", "Returns all members of a set.")                      \
+    X(sismember, 3, R | F, 1, 1, 1, "set", "1.0.0", "O(1)", "Determines whether a member belongs to a set.") \
+    X(smismember, -3, R | F, 1, 1, 1, "set", "6.2.0", "O(N)", "Determines whether multiple members belong to a set.") \
+    X(scard, 2, R | F, 1, 1, 1, "set", "1.0.0", "O(1)", "Returns the number of members in a set.")           \
+    X(spop, -2, W | F, 1, 1, 1, "set", "1.0.0", "O(N)", "Returns one or more random members from a set after removing them. Deletes the set if the last member was popped.") \
+    X(srandmember, -2, R, 1, 1, 1, "set", "1.0.0", "O(N)", "Get one or multiple random members from a set")  \
+    X(smove, 4, W | F, 1, 2, 1, "set", "1.0.0", "O(1)", "Moves a member from one set to another.")           \
+    X(sinter, -2, R, 1, -1, 1, "set", "1.0.0", "O(N*M) worst case", "Returns the intersect of multiple sets.") \
+    X(sintercard, -3, R, 0, 0, 0, "set", "7.0.0", "O(N*M) worst case", "Returns the number of members of the intersect of multiple sets.") \
+    X(sunion, -2, R, 1, -1, 1, "set", "1.0.0", "O(N log K)", "Returns the union of multiple sets.")          \
+    X(sdiff, -2, R, 1, -1, 1, "set", "1.0.0", "O(N)", "Returns the difference of multiple sets.")            \
+    X(sinterstore, -3, W | CMD_DENYOOM, 1, -1, 1, "set", "1.0.0", "O(N*M) worst case", "Stores the intersect of multiple sets in a key.") \
+    X(sunionstore, -3, W | CMD_DENYOOM, 1, -1, 1, "set", "1.0.0", "O(N log K)", "Stores the union of multiple sets in a key.") \
+    X(sdiffstore, -3, W | CMD_DENYOOM, 1, -1, 1, "set", "1.0.0", "O(N)", "Stores the difference of multiple sets in a key.") \
+    X(sscan, -3, R, 1, 1, 1, "set", "2.0.0", "O(1) per call", "Iterates over members of a set.")             \
+    /* sorted sets */                                                                                        \
+    X(zadd, -4, W | F | CMD_DENYOOM, 1, 1, 1, "sorted-set", "1.2.0", "O(log(N)) per element", "Adds one or more members to a sorted set, or updates their scores. Creates the key if it doesn't exist.") \
+    X(zincrby, 4, W | F | CMD_DENYOOM, 1, 1, 1, "sorted-set", "1.2.0", "O(log(N))", "Increments the score of a member in a sorted set.") \
+    X(zrem, -3, W | F, 1, 1, 1, "sorted-set", "1.2.0", "O(M*log(N))", "Removes one or more members from a sorted set. Deletes the sorted set if all members were removed.") \
+    X(zscore, 3, R | F, 1, 1, 1, "sorted-set", "1.2.0", "O(1)", "Returns the score of a member in a sorted set.") \
+    X(zmscore, -3, R | F, 1, 1, 1, "sorted-set", "6.2.0", "O(N)", "Returns the score of one or more members in a sorted set.") \
+    X(zcard, 2, R | F, 1, 1, 1, "sorted-set", "1.2.0", "O(1)", "Returns the number of members in a sorted set.") \
+    X(zcount, 4, R | F, 1, 1, 1, "sorted-set", "2.0.0", "O(log(N)+M)", "Returns the count of members in a sorted set that have scores within a range.") \
+    X(zlexcount, 4, R | F, 1, 1, 1, "sorted-set", "2.8.9", "O(log(N)+M)", "Returns the number of members in a sorted set within a lexicographical range.") \
+    X(zrange, -4, R, 1, 1, 1, "sorted-set", "1.2.0", "O(log(N)+M) by score or lex, O(rank+M) by index", "Returns members in a sorted set within a range of indexes, scores or lexicographical values.") \
+    X(zrangestore, -5, W | CMD_DENYOOM, 1, 2, 1, "sorted-set", "6.2.0", "O(log(N)+M) by score or lex, O(rank+M) by index", "Stores a range of members from sorted set in a key.") \
+    X(zrangebyscore, -4, R, 1, 1, 1, "sorted-set", "1.0.5", "O(log(N)+M)", "Returns members in a sorted set within a range of scores.") \
+    X(zrevrangebyscore, -4, R, 1, 1, 1, "sorted-set", "2.2.0", "O(log(N)+M)", "Returns members in a sorted set within a range of scores in reverse order.") \
+    X(zrangebylex, -4, R, 1, 1, 1, "sorted-set", "2.8.9", "O(log(N)+M)", "Returns members in a sorted set within a lexicographical range.") \
+    X(zrevrangebylex, -4, R, 1, 1, 1, "sorted-set", "2.8.9", "O(log(N)+M)", "Returns members in a sorted set within a lexicographical range in reverse order.") \
+    X(zrevrange, -4, R, 1, 1, 1, "sorted-set", "1.2.0", "O(rank+M)", "Returns members in a sorted set within a range of indexes in reverse order.") \
+    X(zrank, -3, R | F, 1, 1, 1, "sorted-set", "2.0.0", "O(rank)", "Returns the index of a member in a sorted set ordered by ascending scores.") \
+    X(zrevrank, -3, R | F, 1, 1, 1, "sorted-set", "2.0.0", "O(rank)", "Returns the index of a member in a sorted set ordered by descending scores.") \
+    X(zremrangebyrank, 4, W, 1, 1, 1, "sorted-set", "2.0.0", "O(rank+M)", "Removes members in a sorted set within a range of indexes. Deletes the sorted set if all members were removed.") \
+    X(zremrangebyscore, 4, W, 1, 1, 1, "sorted-set", "1.2.0", "O(log(N)+M)", "Removes members in a sorted set within a range of scores. Deletes the sorted set if all members were removed.") \
+    X(zremrangebylex, 4, W, 1, 1, 1, "sorted-set", "2.8.9", "O(log(N)+M)", "Removes members in a sorted set within a lexicographical range. Deletes the sorted set if all members were removed.") \
+    X(zpopmin, -2, W | F, 1, 1, 1, "sorted-set", "5.0.0", "O(M)", "Returns the lowest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.") \
+    X(zpopmax, -2, W | F, 1, 1, 1, "sorted-set", "5.0.0", "O(M)", "Returns the highest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.") \
+    X(zmpop, -4, W, 0, 0, 0, "sorted-set", "7.0.0", "O(K)+O(M)", "Returns the highest- or lowest-scoring members from one or more sorted sets after removing them. Deletes the sorted set if the last member was popped.") \
+    X(zrandmember, -2, R, 1, 1, 1, "sorted-set", "6.2.0", "O(N)", "Returns one or more random members from a sorted set.") \
+    X(zunion, -3, R, 0, 0, 0, "sorted-set", "6.2.0", "O(N)+O(M*log(M))", "Returns the union of multiple sorted sets.") \
+    X(zinter, -3, R, 0, 0, 0, "sorted-set", "6.2.0", "O(N*K)+O(M*log(M))", "Returns the intersect of multiple sorted sets.") \
+    X(zdiff, -3, R, 0, 0, 0, "sorted-set", "6.2.0", "O(L)+O(M*log(M))", "Returns the difference between multiple sorted sets.") \
+    X(zunionstore, -4, W | CMD_DENYOOM, 1, 1, 1, "sorted-set", "2.0.0", "O(N)", "Stores the union of multiple sorted sets in a key.") \
+    X(zinterstore, -4, W | CMD_DENYOOM, 1, 1, 1, "sorted-set", "2.0.0", "O(N*K)", "Stores the intersect of multiple sorted sets in a key.") \
+    X(zdiffstore, -4, W | CMD_DENYOOM, 1, 1, 1, "sorted-set", "6.2.0", "O(L)", "Stores the difference of multiple sorted sets in a key.") \
+    X(zintercard, -3, R, 0, 0, 0, "sorted-set", "7.0.0", "O(N*K)", "Returns the number of members of the intersect of multiple sorted sets.") \
+    X(zscan, -3, R, 1, 1, 1, "sorted-set", "2.8.0", "O(1) per call", "Iterates over members and scores of a sorted set.") \
     /* generic keys */                                                                                      \
     X(del, -2, W, 1, -1, 1, "generic", "1.0.0", "O(N)", "Deletes one or more keys.")                          \
     X(unlink, -2, W | F, 1, -1, 1, "generic", "4.0.0", "O(1) per key", "Asynchronously deletes one or more keys.") \

@@ -58,7 +58,7 @@ int str_to_ld(const char *s, size_t len, long double *out) {
 }
 
 int str_to_double(const char *s, size_t len, double *out) {
-    char tmp[128];
+    char tmp[5 * 1024 + 1];
     if (len == 0 || len >= sizeof tmp) return 0;
     memcpy(tmp, s, len);
     tmp[len] = '\0';
@@ -67,7 +67,10 @@ int str_to_double(const char *s, size_t len, double *out) {
     char *end;
     double v = strtod(tmp, &end);
     if ((size_t)(end - tmp) != len || isnan(v)) return 0;
-    if (errno == ERANGE && !isinf(v) && v != 0) return 0;
+    /* Redis's string2d: an overflow ("1e400") or an underflow to zero
+     * ("1e-400") is refused; a subnormal result ("1e-310") is kept.
+     * "inf" itself parses without ERANGE. */
+    if (errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL || fpclassify(v) == FP_ZERO)) return 0;
     *out = v;
     return 1;
 }

@@ -87,8 +87,15 @@ int coll_iter_init(coll_iter_t *ci, db_t *db, const coll_t *c, enum engine_cf cf
     buf_init(&ci->seek);
     subkey_encode(&ci->prefix, c->key, c->version, slice_make("", 0));
     ci->it = engine_iter_new(db_engine(db), cf);
-    return ci->it ? 0 : -1;
+    if (!ci->it) {
+        buf_fini(&ci->prefix);
+        buf_fini(&ci->seek);
+        return -1;
+    }
+    return 0;
 }
+
+int coll_iter_error(coll_iter_t *ci, engine_err_t *err) { return engine_iter_error(ci->it, err); }
 
 void coll_iter_fini(coll_iter_t *ci) {
     engine_iter_free(ci->it);

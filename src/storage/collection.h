@@ -35,7 +35,9 @@ typedef struct coll {
  * fresh version. */
 db_status_t coll_open_write(db_t *db, db_scratch_t *s, slice_t key, enum value_type type, coll_t *c);
 /* Opens key for reading: DB_NOT_FOUND when absent, DB_WRONGTYPE when it
- * holds another type. */
+ * holds another type. Never while holding the key's lock: an expired key is
+ * deleted lazily under that lock (not re-entrant); use coll_open_write
+ * inside locked sections. */
 db_status_t coll_open_read(db_t *db, db_scratch_t *s, slice_t key, enum value_type type, coll_t *c);
 
 /* Reads one element's value into out (replacing it). Returns 1 when found,
@@ -59,7 +61,10 @@ typedef struct coll_iter {
     buf_t seek;
 } coll_iter_t;
 
+/* Returns 0, or -1 (nothing to finish) when the iterator cannot be made. */
 int coll_iter_init(coll_iter_t *ci, db_t *db, const coll_t *c, enum engine_cf cf);
+/* 0, or -1 with the message in err when the iteration stopped on an error. */
+int coll_iter_error(coll_iter_t *ci, engine_err_t *err);
 void coll_iter_fini(coll_iter_t *ci);
 void coll_iter_seek_first(coll_iter_t *ci);
 /* First element whose field is >= field. */

@@ -94,7 +94,7 @@ static db_status_t copy_subkeys(db_t *db, db_scratch_t *s, slice_t src, uint64_t
     subkey_encode(&prefix, src, version, slice_make("", 0));
     db_status_t st = DB_OK;
     for (size_t f = 0; f < sizeof families / sizeof families[0] && st == DB_OK; f++) {
-        engine_iter_t *it = engine_iter_new(db_engine(db), families[f]);
+        engine_iter_t *it = engine_iter_new_bulk(db_engine(db), families[f]);
         for (engine_iter_seek(it, slice_make(prefix.data, prefix.len)); engine_iter_valid(it); engine_iter_next(it)) {
             slice_t k = engine_iter_key(it);
             if (k.len < prefix.len || memcmp(k.ptr, prefix.data, prefix.len) != 0) break;
@@ -154,7 +154,7 @@ out:
 
 db_status_t db_key_scan(db_t *db, db_scratch_t *s, slice_t start, size_t limit, db_key_visit_fn visit, void *arg,
                         buf_t *next) {
-    engine_iter_t *it = engine_iter_new(db_engine(db), CF_METADATA);
+    engine_iter_t *it = engine_iter_new_bulk(db_engine(db), CF_METADATA);
     if (!it) return DB_IO_ERROR;
     int64_t now = clock_unix_ms();
     size_t examined = 0;

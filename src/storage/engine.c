@@ -273,17 +273,20 @@ uint64_t engine_writes(engine_t *e) { return atomic_load_explicit(&e->writes, me
 
 /* ---- iteration ---- */
 
-engine_iter_t *engine_iter_new(engine_t *e, enum engine_cf cf) {
+static engine_iter_t *iter_new(engine_t *e, enum engine_cf cf, int fill_cache) {
     engine_iter_t *it = calloc(1, sizeof *it);
     if (!it) return NULL;
     it->e = e;
     it->snap = rocksdb_create_snapshot(e->db);
     it->ro = rocksdb_readoptions_create();
     rocksdb_readoptions_set_snapshot(it->ro, it->snap);
-    rocksdb_readoptions_set_fill_cache(it->ro, 0);
+    rocksdb_readoptions_set_fill_cache(it->ro, (unsigned char)fill_cache);
     it->it = rocksdb_create_iterator_cf(e->db, it->ro, e->cf[cf]);
     return it;
 }
+
+engine_iter_t *engine_iter_new(engine_t *e, enum engine_cf cf) { return iter_new(e, cf, 1); }
+engine_iter_t *engine_iter_new_bulk(engine_t *e, enum engine_cf cf) { return iter_new(e, cf, 0); }
 
 void engine_iter_free(engine_iter_t *it) {
     if (!it) return;

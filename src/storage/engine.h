@@ -60,6 +60,9 @@ int engine_put(engine_t *e, enum engine_cf cf, slice_t key, slice_t value, engin
 /* Iterators see a consistent snapshot taken at creation. Key and value
  * views are valid until the next move or engine_iter_free. */
 engine_iter_t *engine_iter_new(engine_t *e, enum engine_cf cf);
+/* Same for whole-keyspace scans (KEYS, SCAN, DBSIZE, RENAME copies): the
+ * blocks read do not displace the block cache's working set. */
+engine_iter_t *engine_iter_new_bulk(engine_t *e, enum engine_cf cf);
 void engine_iter_free(engine_iter_t *it);
 void engine_iter_seek(engine_iter_t *it, slice_t key);
 void engine_iter_seek_first(engine_iter_t *it);

@@ -1,7 +1,6 @@
 /* Sorted-set commands: parse arguments, call db_zset_*, write the reply.
  * Argument checks come in Redis 7.0's order, so that the same bad command
  * gets the same error. */
-#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -44,7 +43,6 @@ static int parse_score_bound(slice_t arg, double *value, int *exclusive) {
     memcpy(tmp, arg.ptr, arg.len);
     tmp[arg.len] = '\0';
     char *end;
-    errno = 0;
     double v = strtod(tmp, &end);
     int ok = *end == '\0' && !isnan(v);
     if (tmp != small) free(tmp);

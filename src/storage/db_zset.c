@@ -22,13 +22,12 @@ static db_status_t corrupt(db_scratch_t *s) {
 }
 
 static db_status_t iter_status(db_scratch_t *s, coll_iter_t *ci) {
-    return engine_iter_error(ci->it, &s->err) == 0 ? DB_OK : DB_IO_ERROR;
+    return coll_iter_error(ci, &s->err) == 0 ? DB_OK : DB_IO_ERROR;
 }
 
+/* 0, or -1 (nothing to finish) when the iterator cannot be made. */
 static int open_iter(db_t *db, const coll_t *c, enum engine_cf cf, coll_iter_t *ci) {
-    if (coll_iter_init(ci, db, c, cf) == 0) return 0;
-    coll_iter_fini(ci);
-    return -1;
+    return coll_iter_init(ci, db, c, cf);
 }
 
 static int slice_cmp(slice_t a, slice_t b) {

@@ -8,6 +8,7 @@
 
 #include "commands/coll_reply.h"
 #include "commands/command.h"
+#include "server/blocking.h"
 #include "storage/db_zset.h"
 #include "util/strutil.h"
 
@@ -169,6 +170,7 @@ void cmd_zadd(cmd_ctx_t *ctx) {
     zadd_result_t res;
     db_status_t st = db_zset_add(ctx->db, ctx->scratch, ctx->argv[1], flags, scores, ctx->argv + i + 1, 2, elements,
                                  &res);
+    if (st == DB_OK && (res.added > 0 || res.processed)) blocking_signal(ctx->srv, ctx->argv[1]);
     if (st != DB_OK)
         reply_zset_status(ctx, st);
     else if (!(flags & ZADD_INCR))
@@ -189,6 +191,7 @@ void cmd_zincrby(cmd_ctx_t *ctx) {
     }
     zadd_result_t res;
     db_status_t st = db_zset_add(ctx->db, ctx->scratch, ctx->argv[1], ZADD_INCR, &incr, ctx->argv + 3, 1, 1, &res);
+    if (st == DB_OK) blocking_signal(ctx->srv, ctx->argv[1]);
     if (st != DB_OK)
         reply_zset_status(ctx, st);
     else
@@ -374,6 +377,7 @@ static void range_generic(cmd_ctx_t *ctx, size_t first, int store, int by, enum 
             reply_db_status(ctx, st);
         else
             reply_int(ctx->reply, (long long)stored);
+        if (st == DB_OK && stored > 0) blocking_signal(ctx->srv, ctx->argv[1]);
         return;
     }
     zout_t o;
@@ -473,17 +477,20 @@ static void pop_generic(cmd_ctx_t *ctx, int max) {
 void cmd_zpopmin(cmd_ctx_t *ctx) { pop_generic(ctx, 0); }
 void cmd_zpopmax(cmd_ctx_t *ctx) { pop_generic(ctx, 1); }
 
-void cmd_zmpop(cmd_ctx_t *ctx) {
+/* ZMPOP/BZMPOP from the numkeys argument at `first`. Returns 1 when it
+ * replied (popped, or an error), 0 when every key was empty; *keys and
+ * *nkeys tell a blocking caller what to wait on. */
+static int zmpop_generic(cmd_ctx_t *ctx, size_t first, const slice_t **keys_out, size_t *nkeys_out) {
     long long numkeys;
-    if (!str_to_ll_arg(ctx->argv[1], &numkeys) || numkeys < 1) {
+    if (!str_to_ll_arg(ctx->argv[first], &numkeys) || numkeys < 1) {
         reply_error(ctx->reply, "ERR numkeys should be greater than 0");
-        return;
+        return 1;
     }
-    if ((unsigned long long)numkeys >= ctx->argc - 2) {
+    if ((unsigned long long)numkeys >= ctx->argc - first - 1) {
         reply_syntax_error(ctx->reply);
-        return;
+        return 1;
     }
-    size_t where = 2 + (size_t)numkeys;
+    size_t where = first + 1 + (size_t)numkeys;
     int max;
     if (slice_eq_nocase(ctx->argv[where], "min")) {
         max = 0;
@@ -491,7 +498,7 @@ void cmd_zmpop(cmd_ctx_t *ctx) {
         max = 1;
     } else {
         reply_syntax_error(ctx->reply);
-        return;
+        return 1;
     }
     long long count = -1;
     for (size_t j = where + 1; j < ctx->argc; j++) {
@@ -499,18 +506,20 @@ void cmd_zmpop(cmd_ctx_t *ctx) {
             j++;
             if (!str_to_ll_arg(ctx->argv[j], &count) || count < 1) {
                 reply_error(ctx->reply, "ERR count should be greater than 0");
-                return;
+                return 1;
             }
         } else {
             reply_syntax_error(ctx->reply);
-            return;
+            return 1;
         }
     }
     if (count == -1) count = 1;
+    *keys_out = ctx->argv + first + 1;
+    *nkeys_out = (size_t)numkeys;
     /* The first key holding a sorted set is popped; keys are tried in
      * order, and a key of another type stops the search with WRONGTYPE. */
     for (size_t k = 0; k < (size_t)numkeys; k++) {
-        slice_t key = ctx->argv[2 + k];
+        slice_t key = ctx->argv[first + 1 + k];
         size_t mark = reply_deferred_begin(ctx->reply);
         reply_array(ctx->reply, 2);
         reply_bulk(ctx->reply, key.ptr, key.len);
@@ -521,16 +530,67 @@ void cmd_zmpop(cmd_ctx_t *ctx) {
         db_status_t st = db_zset_pop(ctx->db, ctx->scratch, key, max, count, zout_visit, &o);
         if (st == DB_OK) {
             zout_finish(&o, elements);
-            return;
+            return 1;
         }
         coll_reply_discard(ctx->reply, mark);
         if (st != DB_NOT_FOUND) {
             reply_db_status(ctx, st);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+void cmd_zmpop(cmd_ctx_t *ctx) {
+    const slice_t *keys;
+    size_t nkeys;
+    if (!zmpop_generic(ctx, 1, &keys, &nkeys)) reply_null_array(ctx->reply);
+}
+
+void cmd_bzmpop(cmd_ctx_t *ctx) {
+    int64_t timeout;
+    if (!blocking_parse_timeout(ctx, ctx->argv[1], &timeout)) return;
+    const slice_t *keys;
+    size_t nkeys;
+    if (!zmpop_generic(ctx, 2, &keys, &nkeys)) blocking_block(ctx, keys, nkeys, timeout, BLOCK_TIMEOUT_NULL_ARRAY);
+}
+
+/* BZPOPMIN/BZPOPMAX: [key, member, score] from the first non-empty key. */
+typedef struct bzpop_out {
+    reply_t *reply;
+    slice_t key;
+} bzpop_out_t;
+
+static int bzpop_visit(void *arg, slice_t member, double score) {
+    bzpop_out_t *o = arg;
+    reply_array(o->reply, 3);
+    reply_bulk(o->reply, o->key.ptr, o->key.len);
+    reply_bulk(o->reply, member.ptr, member.len);
+    reply_double(o->reply, score);
+    return 0;
+}
+
+static void bzpop_generic(cmd_ctx_t *ctx, int max) {
+    int64_t timeout;
+    if (!blocking_parse_timeout(ctx, ctx->argv[ctx->argc - 1], &timeout)) return;
+    const slice_t *keys = ctx->argv + 1;
+    size_t nkeys = ctx->argc - 2;
+    for (size_t k = 0; k < nkeys; k++) {
+        size_t mark = reply_deferred_begin(ctx->reply);
+        bzpop_out_t o = {ctx->reply, keys[k]};
+        db_status_t st = db_zset_pop(ctx->db, ctx->scratch, keys[k], max, 1, bzpop_visit, &o);
+        if (st == DB_OK && ctx->reply->out.len > mark) return;
+        coll_reply_discard(ctx->reply, mark);
+        if (st != DB_OK && st != DB_NOT_FOUND) {
+            reply_db_status(ctx, st);
             return;
         }
     }
-    reply_null_array(ctx->reply);
+    blocking_block(ctx, keys, nkeys, timeout, BLOCK_TIMEOUT_NULL_ARRAY);
 }
+
+void cmd_bzpopmin(cmd_ctx_t *ctx) { bzpop_generic(ctx, 0); }
+void cmd_bzpopmax(cmd_ctx_t *ctx) { bzpop_generic(ctx, 1); }
 
 /* ---- ZRANDMEMBER ---- */
 
@@ -672,6 +732,7 @@ static void setop_generic(cmd_ctx_t *ctx, size_t numkeys_at, int store, enum zse
             reply_db_status(ctx, st);
         else
             reply_int(ctx->reply, (long long)stored);
+        if (st == DB_OK && stored > 0) blocking_signal(ctx->srv, ctx->argv[1]);
     } else {
         zout_t o;
         zout_init(&o, ctx, withscores);

@@ -116,6 +116,9 @@
     X(zpopmin, -2, W | F, 1, 1, 1, "sorted-set", "5.0.0", "O(M)", "Returns the lowest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.") \
     X(zpopmax, -2, W | F, 1, 1, 1, "sorted-set", "5.0.0", "O(M)", "Returns the highest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.") \
     X(zmpop, -4, W, 0, 0, 0, "sorted-set", "7.0.0", "O(K)+O(M)", "Returns the highest- or lowest-scoring members from one or more sorted sets after removing them. Deletes the sorted set if the last member was popped.") \
+    X(bzpopmin, -3, W | F | CMD_BLOCKING, 1, -2, 1, "sorted-set", "5.0.0", "O(log(N))", "Removes and returns the member with the lowest score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.") \
+    X(bzpopmax, -3, W | F | CMD_BLOCKING, 1, -2, 1, "sorted-set", "5.0.0", "O(log(N))", "Removes and returns the member with the highest score from one or more sorted sets. Blocks until a member available otherwise.  Deletes the sorted set if the last element was popped.") \
+    X(bzmpop, -5, W | CMD_BLOCKING, 0, 0, 0, "sorted-set", "7.0.0", "O(K) + O(M*log(N))", "Removes and returns a member by score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.") \
     X(zrandmember, -2, R, 1, 1, 1, "sorted-set", "6.2.0", "O(N)", "Returns one or more random members from a sorted set.") \
     X(zunion, -3, R, 0, 0, 0, "sorted-set", "6.2.0", "O(N)+O(M*log(M))", "Returns the union of multiple sorted sets.") \
     X(zinter, -3, R, 0, 0, 0, "sorted-set", "6.2.0", "O(N*K)+O(M*log(M))", "Returns the intersect of multiple sorted sets.") \

@@ -1109,3 +1109,55 @@ def run_threads(count, target):
     for thread in threads:
         thread.join(60)
     assert not errors, errors
+
+
+# -- blocking pops (BZPOPMIN, BZPOPMAX, BZMPOP) ----------------------------------
+
+
+def _blocked(server, *args):
+    import threading
+    box = {}
+
+    def run():
+        with server.raw(timeout=20) as c:
+            box["reply"] = c.call(*args)
+
+    t = threading.Thread(target=run)
+    t.start()
+    return t, box
+
+
+def _wait_blocked(r, n):
+    import time
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        if f"blocked_clients:{n}" in r.execute_command("INFO", "clients").decode():
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"expected {n} blocked clients")
+
+
+def test_bzpopmin_immediate_and_timeout(r):
+    r.zadd("z", {"a": 1, "b": 2})
+    assert r.execute_command("BZPOPMIN", "none", "z", 1) == [b"z", b"a", b"1"]
+    assert r.execute_command("BZPOPMAX", "z", 1) == [b"z", b"b", b"2"]
+    assert r.execute_command("BZPOPMIN", "z", 0.1) is None
+
+
+def test_bzpopmax_woken_by_zadd(server, r):
+    t, box = _blocked(server, "BZPOPMAX", "z", 5)
+    _wait_blocked(r, 1)
+    r.zadd("z", {"m": 3.5})
+    t.join(10)
+    assert box["reply"] == [b"z", b"m", b"3.5"]
+
+
+def test_bzmpop(server, r):
+    t, box = _blocked(server, "BZMPOP", 5, 2, "x", "z", "MIN", "COUNT", 2)
+    _wait_blocked(r, 1)
+    r.zadd("z", {"a": 1, "b": 2, "c": 3})
+    t.join(10)
+    assert box["reply"] == [b"z", [[b"a", b"1"], [b"b", b"2"]]]
+    assert r.execute_command("BZMPOP", 0.1, 1, "none", "MAX") is None
+    r.set("s", "v")
+    assert error_of(r, "BZPOPMIN", "s", 0.1).startswith("WRONGTYPE")

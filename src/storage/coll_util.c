@@ -307,6 +307,72 @@ static db_status_t sample_repeats(db_scratch_t *s, coll_iter_t *ci, uint64_t siz
     return DB_OK;
 }
 
+/* Above this size a uniform pick (a walk to a random index, O(N)) costs too
+ * much; picks seek to a random point of the fields' range instead (O(log N),
+ * close to uniform when fields are spread evenly, as counters and ids are). */
+#define COLL_UNIFORM_SAMPLE_MAX 1024
+
+static uint64_t field_prefix_u64(slice_t f, size_t from) {
+    uint64_t v = 0;
+    for (size_t i = 0; i < 8; i++) v = (v << 8) | (from + i < f.len ? (unsigned char)f.ptr[from + i] : 0);
+    return v;
+}
+
+/* Positions ci on a pseudo-random element: a key drawn between the first
+ * and the last field (after their common prefix), then the next element,
+ * wrapping to the first. */
+static void seek_random(coll_iter_t *ci, buf_t *scratch) {
+    coll_iter_seek_first(ci);
+    if (!coll_iter_valid(ci)) return;
+    buf_clear(scratch);
+    slice_t first = coll_iter_field(ci);
+    buf_append(scratch, first.ptr, first.len);
+    coll_iter_seek_last(ci);
+    if (!coll_iter_valid(ci)) return;
+    slice_t last = coll_iter_field(ci);
+    first = slice_make(scratch->data, scratch->len);
+    size_t p = 0;
+    while (p < first.len && p < last.len && first.ptr[p] == last.ptr[p]) p++;
+    uint64_t lo = field_prefix_u64(first, p), hi = field_prefix_u64(last, p);
+    uint64_t r = hi > lo ? lo + coll_random_below(hi - lo) : lo;
+    char target[8];
+    for (int i = 7; i >= 0; i--) {
+        target[i] = (char)(r & 0xff);
+        r >>= 8;
+    }
+    scratch->len = p; /* keep the common prefix */
+    buf_append(scratch, target, 8);
+    coll_iter_seek(ci, slice_make(scratch->data, scratch->len));
+    if (!coll_iter_valid(ci)) coll_iter_seek_first(ci);
+}
+
+static db_status_t sample_seek(coll_iter_t *ci, uint64_t size, long long count, coll_visit_fn visit, void *arg,
+                               uint64_t *visited) {
+    buf_t scratch;
+    buf_init(&scratch);
+    if (count > 0) {
+        /* count distinct: consecutive elements from a random start. */
+        seek_random(ci, &scratch);
+        uint64_t want = (uint64_t)count < size ? (uint64_t)count : size;
+        for (uint64_t i = 0; i < want && coll_iter_valid(ci); i++) {
+            (*visited)++;
+            if (visit(arg, coll_iter_field(ci), coll_iter_value(ci))) break;
+            coll_iter_next(ci);
+            if (!coll_iter_valid(ci)) coll_iter_seek_first(ci);
+        }
+    } else {
+        uint64_t picks = (uint64_t)-count;
+        for (uint64_t i = 0; i < picks; i++) {
+            seek_random(ci, &scratch);
+            if (!coll_iter_valid(ci)) break;
+            (*visited)++;
+            if (visit(arg, coll_iter_field(ci), coll_iter_value(ci))) break;
+        }
+    }
+    buf_fini(&scratch);
+    return DB_OK;
+}
+
 db_status_t coll_sample(db_t *db, db_scratch_t *s, const coll_t *c, long long count, coll_visit_fn visit, void *arg,
                         uint64_t *visited) {
     uint64_t n = 0;
@@ -318,7 +384,10 @@ db_status_t coll_sample(db_t *db, db_scratch_t *s, const coll_t *c, long long co
         return out_of_memory(s);
     }
     db_status_t st = DB_OK;
-    if (count > 0 && (uint64_t)count >= c->size) {
+    if (c->size > COLL_UNIFORM_SAMPLE_MAX && !(count > 0 && (uint64_t)count >= c->size)) {
+        long long bounded = count < -COLL_SAMPLE_MAX_REPEATS ? -COLL_SAMPLE_MAX_REPEATS : count;
+        st = sample_seek(&ci, c->size, bounded, visit, arg, &n);
+    } else if (count > 0 && (uint64_t)count >= c->size) {
         /* Everything, but never more than count even if the snapshot has
          * grown past the metadata's size. */
         for (coll_iter_seek_first(&ci); coll_iter_valid(&ci) && n < (uint64_t)count; coll_iter_next(&ci)) {

@@ -54,7 +54,11 @@ db_status_t coll_walk(db_t *db, db_scratch_t *s, const coll_t *c, coll_visit_fn 
  * anything is allocated. */
 #define COLL_SAMPLE_MAX_REPEATS (1LL << 24)
 
-/* Random elements of the open collection c (sized c->size):
+/* Random elements of the open collection c (sized c->size). Up to 1024
+ * elements the picks are uniform (a walk, O(N)); above, each pick seeks to a
+ * random point between the first and the last field (O(log N) a pick,
+ * close to uniform for evenly spread fields) and count > 0 takes
+ * consecutive elements from there:
  *   count > 0: min(count, size) distinct elements, in field order;
  *   count < 0: -count independent uniform picks (repeats allowed), in
  *              random order; |count| <= COLL_SAMPLE_MAX_REPEATS.

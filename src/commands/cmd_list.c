@@ -205,15 +205,13 @@ void cmd_lpos(cmd_ctx_t *ctx) {
             }
             rank = v;
         } else if (slice_eq_nocase(opt, "count")) {
-            if (!arg_to_ll(ctx, ctx->argv[i + 1], &v)) return;
-            if (v < 0) {
+            if (!str_to_ll_arg(ctx->argv[i + 1], &v) || v < 0) {
                 reply_error(ctx->reply, "ERR COUNT can't be negative");
                 return;
             }
             count = v;
         } else if (slice_eq_nocase(opt, "maxlen")) {
-            if (!arg_to_ll(ctx, ctx->argv[i + 1], &v)) return;
-            if (v < 0) {
+            if (!str_to_ll_arg(ctx->argv[i + 1], &v) || v < 0) {
                 reply_error(ctx->reply, "ERR MAXLEN can't be negative");
                 return;
             }
@@ -280,14 +278,14 @@ void cmd_blmove(cmd_ctx_t *ctx) {
     int64_t timeout;
     if (!blocking_parse_timeout(ctx, ctx->argv[5], &timeout)) return;
     if (!move_once(ctx, ctx->argv[1], ctx->argv[2], from_left, to_left))
-        blocking_block(ctx, &ctx->argv[1], 1, timeout, BLOCK_TIMEOUT_NULL_BULK);
+        blocking_block(ctx, &ctx->argv[1], 1, timeout, BLOCK_TIMEOUT_NULL_ARRAY);
 }
 
 void cmd_brpoplpush(cmd_ctx_t *ctx) {
     int64_t timeout;
     if (!blocking_parse_timeout(ctx, ctx->argv[3], &timeout)) return;
     if (!move_once(ctx, ctx->argv[1], ctx->argv[2], 0, 1))
-        blocking_block(ctx, &ctx->argv[1], 1, timeout, BLOCK_TIMEOUT_NULL_BULK);
+        blocking_block(ctx, &ctx->argv[1], 1, timeout, BLOCK_TIMEOUT_NULL_ARRAY);
 }
 
 /* ---- multi-key pops ---- */

@@ -18,8 +18,8 @@
  * the timeout reply. Clients are served in the order they blocked. */
 
 enum block_timeout_reply {
-    BLOCK_TIMEOUT_NULL_ARRAY, /* BLPOP, BZPOPMIN, BLMPOP: *-1 (RESP3: _) */
-    BLOCK_TIMEOUT_NULL_BULK,  /* BLMOVE, BRPOPLPUSH: $-1 (RESP3: _) */
+    BLOCK_TIMEOUT_NULL_ARRAY, /* every list and zset command, BLMOVE too (as Redis 7): *-1 (RESP3: _) */
+    BLOCK_TIMEOUT_NULL_BULK,  /* $-1 (RESP3: _), for future stream-like commands */
 };
 
 /* Parses a blocking timeout in seconds (decimals allowed). Replies with the

@@ -312,12 +312,6 @@ static db_status_t sample_repeats(db_scratch_t *s, coll_iter_t *ci, uint64_t siz
  * close to uniform when fields are spread evenly, as counters and ids are). */
 #define COLL_UNIFORM_SAMPLE_MAX 1024
 
-static uint64_t field_prefix_u64(slice_t f, size_t from) {
-    uint64_t v = 0;
-    for (size_t i = 0; i < 8; i++) v = (v << 8) | (from + i < f.len ? (unsigned char)f.ptr[from + i] : 0);
-    return v;
-}
-
 /* Positions ci on a pseudo-random element: a key drawn between the first
  * and the last field (after their common prefix), then the next element,
  * wrapping to the first. */
@@ -333,12 +327,17 @@ static void seek_random(coll_iter_t *ci, buf_t *scratch) {
     first = slice_make(scratch->data, scratch->len);
     size_t p = 0;
     while (p < first.len && p < last.len && first.ptr[p] == last.ptr[p]) p++;
-    uint64_t lo = field_prefix_u64(first, p), hi = field_prefix_u64(last, p);
-    uint64_t r = hi > lo ? lo + coll_random_below(hi - lo) : lo;
+    /* Each of the next 8 bytes is drawn between the two fields' bytes at
+     * that position: text fields (digits, letters) stay inside their
+     * alphabet, so the seeks spread over the elements instead of piling
+     * onto the ones after each gap. */
     char target[8];
-    for (int i = 7; i >= 0; i--) {
-        target[i] = (char)(r & 0xff);
-        r >>= 8;
+    for (size_t i = 0; i < 8; i++) {
+        unsigned a = p + i < first.len ? (unsigned char)first.ptr[p + i] : 0;
+        unsigned b = p + i < last.len ? (unsigned char)last.ptr[p + i] : 0;
+        unsigned lo = a < b ? a : b, hi = a < b ? b : a;
+        if (i == 0) lo = a, hi = b; /* first.ptr[p] < last.ptr[p] */
+        target[i] = (char)(lo + (unsigned)coll_random_below((uint64_t)(hi - lo) + 1));
     }
     scratch->len = p; /* keep the common prefix */
     buf_append(scratch, target, 8);

@@ -14,8 +14,47 @@ static void coll_from_meta(coll_t *c, const metadata_t *m) {
     c->version = m->version;
     c->size = m->size;
     c->expire_ms = m->expire_ms;
-    c->extra_len = m->rest.len < COLL_EXTRA_MAX ? m->rest.len : COLL_EXTRA_MAX;
-    memcpy(c->extra, m->rest.ptr, c->extra_len);
+    if (c->type == TYPE_LIST) {
+        c->extra_len = m->rest.len < COLL_EXTRA_MAX ? m->rest.len : COLL_EXTRA_MAX;
+        memcpy(c->extra, m->rest.ptr, c->extra_len);
+    } else if (m->rest.len >= 8) {
+        c->dead = get_u64_be(m->rest.ptr);
+    }
+}
+
+/* Threshold of coll_t.dead above which a write moves the collection to a
+ * new version first. */
+static int too_many_dead(const coll_t *c) {
+    return c->type != TYPE_LIST && c->dead > 1024 && c->dead > 2 * c->size;
+}
+
+/* Copies every live element of c (both families) under a fresh version and
+ * commits it with the metadata; the old version's entries, tombstones
+ * included, are left to the compaction filter. Hold the key's lock. */
+static db_status_t coll_rewrite(db_t *db, db_scratch_t *s, coll_t *c) {
+    static const enum engine_cf families[] = {CF_SUBKEYS, CF_ZSET_SCORE};
+    uint64_t fresh = db_new_version(db);
+    coll_t moved = *c;
+    moved.version = fresh;
+    moved.dead = 0;
+    db_status_t st = DB_OK;
+    engine_batch_clear(s->batch);
+    for (size_t f = 0; f < sizeof families / sizeof families[0] && st == DB_OK; f++) {
+        if (families[f] == CF_ZSET_SCORE && c->type != TYPE_ZSET) continue;
+        coll_iter_t it;
+        if (coll_iter_init(&it, db, c, families[f]) != 0) return DB_IO_ERROR;
+        for (coll_iter_seek_first(&it); coll_iter_valid(&it); coll_iter_next(&it))
+            coll_put_cf(s, &moved, families[f], coll_iter_field(&it), coll_iter_value(&it));
+        if (coll_iter_error(&it, &s->err) != 0) st = DB_IO_ERROR;
+        coll_iter_fini(&it);
+    }
+    if (st == DB_OK) {
+        coll_finish(s, &moved);
+        st = db_commit(db, s);
+    }
+    engine_batch_clear(s->batch);
+    if (st == DB_OK) *c = moved;
+    return st;
 }
 
 db_status_t coll_open_write(db_t *db, db_scratch_t *s, slice_t key, enum value_type type, coll_t *c) {
@@ -26,7 +65,7 @@ db_status_t coll_open_write(db_t *db, db_scratch_t *s, slice_t key, enum value_t
     if (st == DB_OK) {
         if (m.type != type) return DB_WRONGTYPE;
         coll_from_meta(c, &m);
-        return DB_OK;
+        return too_many_dead(c) ? coll_rewrite(db, s, c) : DB_OK;
     }
     c->version = db_new_version(db);
     return DB_OK;
@@ -65,7 +104,10 @@ void coll_put(db_scratch_t *s, const coll_t *c, slice_t field, slice_t value) {
     coll_put_cf(s, c, CF_SUBKEYS, field, value);
 }
 
-void coll_del(db_scratch_t *s, const coll_t *c, slice_t field) { coll_del_cf(s, c, CF_SUBKEYS, field); }
+void coll_del(db_scratch_t *s, coll_t *c, slice_t field) {
+    coll_del_cf(s, c, CF_SUBKEYS, field);
+    c->dead++;
+}
 
 void coll_finish(db_scratch_t *s, const coll_t *c) {
     if (c->size == 0) {
@@ -76,7 +118,13 @@ void coll_finish(db_scratch_t *s, const coll_t *c) {
     buf_t *v = &s->key; /* aux may hold the caller's reply value */
     buf_clear(v);
     meta_encode_collection(v, c->type, c->expire_ms, c->version, c->size);
-    buf_append(v, c->extra, c->extra_len);
+    if (c->type == TYPE_LIST) {
+        buf_append(v, c->extra, c->extra_len);
+    } else {
+        char dead[8];
+        put_u64_be(dead, c->dead);
+        buf_append(v, dead, 8);
+    }
     engine_batch_put(s->batch, CF_METADATA, c->key, slice_make(v->data, v->len));
 }
 

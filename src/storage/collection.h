@@ -28,6 +28,11 @@ typedef struct coll {
     int64_t expire_ms; /* kept across writes */
     char extra[COLL_EXTRA_MAX]; /* type-specific metadata fields (list head/tail) */
     size_t extra_len;
+    /* Hash, set, zset: elements deleted under this version. Each leaves a
+     * RocksDB tombstone that ordered scans must step over until compaction;
+     * when they outnumber the live elements, coll_open_write moves the
+     * collection to a fresh version so scans stay proportional to size. */
+    uint64_t dead;
 } coll_t;
 
 /* Opens key for writing (hold its lock). DB_WRONGTYPE when it holds another
@@ -45,7 +50,7 @@ db_status_t coll_open_read(db_t *db, db_scratch_t *s, slice_t key, enum value_ty
 int coll_get(db_t *db, db_scratch_t *s, const coll_t *c, slice_t field, buf_t *out);
 /* Queue element writes in s->batch. */
 void coll_put(db_scratch_t *s, const coll_t *c, slice_t field, slice_t value);
-void coll_del(db_scratch_t *s, const coll_t *c, slice_t field);
+void coll_del(db_scratch_t *s, coll_t *c, slice_t field); /* counts c->dead */
 /* Same in another family (zset_score). */
 void coll_put_cf(db_scratch_t *s, const coll_t *c, enum engine_cf cf, slice_t field, slice_t value);
 void coll_del_cf(db_scratch_t *s, const coll_t *c, enum engine_cf cf, slice_t field);

@@ -51,7 +51,7 @@ db_status_t db_set_random(db_t *db, db_scratch_t *s, slice_t key, long long coun
 
 typedef struct pop_state {
     db_scratch_t *s;
-    const coll_t *c;
+    coll_t *c;
     coll_visit_fn visit;
     void *arg;
     uint64_t n;

@@ -152,7 +152,7 @@ static void del_index(db_scratch_t *s, const coll_t *c, slice_t member, double s
     coll_del_cf(s, c, CF_ZSET_SCORE, slice_make(s->aux.data, s->aux.len));
 }
 
-static void del_element(db_scratch_t *s, const coll_t *c, slice_t member, double score) {
+static void del_element(db_scratch_t *s, coll_t *c, slice_t member, double score) {
     coll_del(s, c, member);
     del_index(s, c, member, score);
 }

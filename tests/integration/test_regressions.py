@@ -74,3 +74,30 @@ def test_keys_with_prefix_finds_only_matches(r):
         r.set(key, "x")
     assert sorted(r.keys("user:*")) == [b"user:1", b"user:2"]
     assert sorted(r.keys("user*")) == [b"user:1", b"user:2", b"users"]
+
+
+def test_collections_survive_the_move_to_a_fresh_version(r):
+    # After more deletions than live elements, the next write copies the
+    # live elements under a new version (tombstone clean-up); nothing may be
+    # lost or resurrected. Before the fix, SPOP draining a big set took
+    # O(deleted) per pop.
+    members = [f"m{i:05d}" for i in range(3000)]
+    r.sadd("s", *members)
+    r.hset("h", mapping={m: m.upper() for m in members})
+    r.zadd("z", {m: i for i, m in enumerate(members)})
+    for start in range(0, 2500, 500):
+        chunk = members[start:start + 500]
+        r.srem("s", *chunk)
+        r.hdel("h", *chunk)
+        r.zrem("z", *chunk)
+    r.sadd("s", "extra")
+    r.hset("h", "extra", "X")
+    r.zadd("z", {"extra": -1})
+    kept = members[2500:]
+    assert sorted(r.smembers("s")) == sorted(m.encode() for m in kept + ["extra"])
+    assert r.scard("s") == 501
+    assert r.hgetall("h") == {**{m.encode(): m.upper().encode() for m in kept}, b"extra": b"X"}
+    assert r.zrange("z", 0, 2, withscores=True) == [(b"extra", -1.0), (b"m02500", 2500.0), (b"m02501", 2501.0)]
+    assert r.zcard("z") == 501
+    popped = r.spop("s", 600)
+    assert len(popped) == 501 and r.exists("s") == 0

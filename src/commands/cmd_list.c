@@ -122,9 +122,31 @@ void cmd_lrange(cmd_ctx_t *ctx) {
     reply_deferred_array(ctx->reply, mark, rs.n);
 }
 
+/* LINDEX/LSET look the key up before parsing the index, as Redis: a
+ * missing key or another type answers first. Returns 0 when it replied. */
+static int list_key_answers_first(cmd_ctx_t *ctx, int missing_is_error) {
+    long long len;
+    db_status_t st = db_list_len(ctx->db, ctx->scratch, ctx->argv[1], &len);
+    if (st != DB_OK) {
+        reply_db_status(ctx, st);
+        return 0;
+    }
+    if (len == 0) {
+        if (missing_is_error)
+            reply_error(ctx->reply, "ERR no such key");
+        else
+            reply_null(ctx->reply);
+        return 0;
+    }
+    return 1;
+}
+
 void cmd_lindex(cmd_ctx_t *ctx) {
     long long index;
-    if (!arg_to_ll(ctx, ctx->argv[2], &index)) return;
+    if (!str_to_ll_arg(ctx->argv[2], &index)) {
+        if (list_key_answers_first(ctx, 0)) reply_not_integer(ctx->reply);
+        return;
+    }
     buf_t out;
     buf_init(&out);
     db_status_t st = db_list_index(ctx->db, ctx->scratch, ctx->argv[1], index, &out);
@@ -135,7 +157,10 @@ void cmd_lindex(cmd_ctx_t *ctx) {
 
 void cmd_lset(cmd_ctx_t *ctx) {
     long long index;
-    if (!arg_to_ll(ctx, ctx->argv[2], &index)) return;
+    if (!str_to_ll_arg(ctx->argv[2], &index)) {
+        if (list_key_answers_first(ctx, 1)) reply_not_integer(ctx->reply);
+        return;
+    }
     int out_of_range = 0;
     db_status_t st = db_list_set(ctx->db, ctx->scratch, ctx->argv[1], index, ctx->argv[3], &out_of_range);
     if (st == DB_NOT_FOUND) reply_error(ctx->reply, "ERR no such key");
@@ -348,14 +373,16 @@ static int parse_mpop(cmd_ctx_t *ctx, size_t first, const slice_t **keys, size_t
         return 0;
     }
     *count = 1;
-    i++;
-    if (i < ctx->argc) {
-        if (i + 2 != ctx->argc || !slice_eq_nocase(ctx->argv[i], "count")) {
+    int has_count = 0;
+    for (i++; i < ctx->argc; i++) { /* options left to right, as Redis */
+        if (!has_count && slice_eq_nocase(ctx->argv[i], "count") && i + 1 < ctx->argc) {
+            has_count = 1;
+            if (!str_to_ll_arg(ctx->argv[++i], count) || *count <= 0) {
+                reply_error(ctx->reply, "ERR count should be greater than 0");
+                return 0;
+            }
+        } else {
             reply_syntax_error(ctx->reply);
-            return 0;
-        }
-        if (!str_to_ll_arg(ctx->argv[i + 1], count) || *count <= 0) {
-            reply_error(ctx->reply, "ERR count should be greater than 0");
             return 0;
         }
     }
@@ -372,13 +399,13 @@ void cmd_lmpop(cmd_ctx_t *ctx) {
 }
 
 void cmd_blmpop(cmd_ctx_t *ctx) {
-    int64_t timeout;
-    if (!blocking_parse_timeout(ctx, ctx->argv[1], &timeout)) return;
     const slice_t *keys;
     size_t nkeys;
     int left;
     long long count;
     if (!parse_mpop(ctx, 2, &keys, &nkeys, &left, &count)) return;
+    int64_t timeout; /* parsed last, as Redis */
+    if (!blocking_parse_timeout(ctx, ctx->argv[1], &timeout)) return;
     if (!pop_first(ctx, keys, nkeys, left, count, 1))
         blocking_block(ctx, keys, nkeys, timeout, BLOCK_TIMEOUT_NULL_ARRAY);
 }

@@ -247,7 +247,12 @@ void cmd_decrby(cmd_ctx_t *ctx) {
 void cmd_incrbyfloat(cmd_ctx_t *ctx) {
     long double delta;
     if (!str_to_ld(ctx->argv[2].ptr, ctx->argv[2].len, &delta)) {
-        reply_error(ctx->reply, "ERR value is not a valid float");
+        /* Redis looks at the key's type before the increment. */
+        enum value_type t = TYPE_NONE;
+        if (db_key_type(ctx->db, ctx->scratch, ctx->argv[1], &t) == DB_OK && t != TYPE_NONE && t != TYPE_STRING)
+            reply_db_status(ctx, DB_WRONGTYPE);
+        else
+            reply_error(ctx->reply, "ERR value is not a valid float");
         return;
     }
     slice_t result;

@@ -480,7 +480,8 @@ void cmd_zpopmax(cmd_ctx_t *ctx) { pop_generic(ctx, 1); }
 /* ZMPOP/BZMPOP from the numkeys argument at `first`. Returns 1 when it
  * replied (popped, or an error), 0 when every key was empty; *keys and
  * *nkeys tell a blocking caller what to wait on. */
-static int zmpop_generic(cmd_ctx_t *ctx, size_t first, const slice_t **keys_out, size_t *nkeys_out) {
+static int zmpop_generic(cmd_ctx_t *ctx, size_t first, const slice_t **keys_out, size_t *nkeys_out,
+                         int64_t *timeout) {
     long long numkeys;
     if (!str_to_ll_arg(ctx->argv[first], &numkeys) || numkeys < 1) {
         reply_error(ctx->reply, "ERR numkeys should be greater than 0");
@@ -514,6 +515,8 @@ static int zmpop_generic(cmd_ctx_t *ctx, size_t first, const slice_t **keys_out,
         }
     }
     if (count == -1) count = 1;
+    /* BZMPOP's timeout is parsed after the options, as Redis does. */
+    if (timeout && !blocking_parse_timeout(ctx, ctx->argv[1], timeout)) return 1;
     *keys_out = ctx->argv + first + 1;
     *nkeys_out = (size_t)numkeys;
     /* The first key holding a sorted set is popped; keys are tried in
@@ -544,15 +547,14 @@ static int zmpop_generic(cmd_ctx_t *ctx, size_t first, const slice_t **keys_out,
 void cmd_zmpop(cmd_ctx_t *ctx) {
     const slice_t *keys;
     size_t nkeys;
-    if (!zmpop_generic(ctx, 1, &keys, &nkeys)) reply_null_array(ctx->reply);
+    if (!zmpop_generic(ctx, 1, &keys, &nkeys, NULL)) reply_null_array(ctx->reply);
 }
 
 void cmd_bzmpop(cmd_ctx_t *ctx) {
-    int64_t timeout;
-    if (!blocking_parse_timeout(ctx, ctx->argv[1], &timeout)) return;
-    const slice_t *keys;
-    size_t nkeys;
-    if (!zmpop_generic(ctx, 2, &keys, &nkeys)) blocking_block(ctx, keys, nkeys, timeout, BLOCK_TIMEOUT_NULL_ARRAY);
+    int64_t timeout = 0;
+    const slice_t *keys = NULL;
+    size_t nkeys = 0;
+    if (!zmpop_generic(ctx, 2, &keys, &nkeys, &timeout)) blocking_block(ctx, keys, nkeys, timeout, BLOCK_TIMEOUT_NULL_ARRAY);
 }
 
 /* BZPOPMIN/BZPOPMAX: [key, member, score] from the first non-empty key. */
@@ -609,6 +611,10 @@ void cmd_zrandmember(cmd_ctx_t *ctx) {
             return;
         }
         withscores = ctx->argc == 4;
+        if (withscores && (count < -LLONG_MAX / 2 || count > LLONG_MAX / 2)) {
+            reply_error(ctx->reply, "ERR value is out of range");
+            return;
+        }
         /* Every pick is in the reply: bound the repeats before anything
          * is built (Redis has no bound and can exhaust its memory). */
         if (count < -COLL_SAMPLE_MAX_REPEATS) {

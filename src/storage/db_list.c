@@ -283,13 +283,14 @@ db_status_t db_list_rem(db_t *db, db_scratch_t *s, slice_t key, long long count,
         offs[nel++] = off;
     }
     char *drop = calloc(nel ? nel : 1, 1);
-    long long limit = count < 0 ? -count : count;
+    /* |count| without overflow for LLONG_MIN (UBSan caught LREM k -9223372036854775808). */
+    unsigned long long limit = count < 0 ? (unsigned long long)(-(count + 1)) + 1 : (unsigned long long)count;
     for (size_t k = 0; k < nel; k++) {
         size_t i = count < 0 ? nel - 1 - k : k;
         uint64_t n = get_u64_be(all.data + offs[i]);
         if (n == value.len && memcmp(all.data + offs[i] + 8, value.ptr, n) == 0) {
             drop[i] = 1;
-            if (++*removed == limit && limit) break;
+            if ((unsigned long long)++*removed == limit && limit) break;
         }
     }
     for (size_t i = 0; i < nel; i++)

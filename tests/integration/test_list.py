@@ -324,3 +324,10 @@ def test_rename_onto_a_key_wakes_its_waiter(server, r):
     assert r.rename("tmp", "q") == b"OK"
     t.join(10)
     assert box["reply"] == [b"q", b"moved"]
+
+
+def test_lrem_with_the_smallest_count(r):
+    # LREM with count LLONG_MIN overflowed |count| (UBSan, sanitizer build).
+    r.rpush("l", "a", "b", "a")
+    assert r.lrem("l", -9223372036854775808, "a") == 2
+    assert r.lrange("l", 0, -1) == [b"b"]

@@ -20,6 +20,12 @@
 #define READ_CHUNK (16 * 1024)
 #define MAX_MULTIBULK (1024 * 1024)
 #define MAX_INLINE (64 * 1024)
+/* A client that does not read its replies stops being read once this much
+ * output is pending, so pipelined requests cannot grow the output buffer
+ * without bound; reading resumes when the output drains. */
+#define OUTPUT_PAUSE_BYTES (1024 * 1024)
+
+static size_t pending_output(const client_t *c) { return c->reply.out.len - c->reply_sent; }
 
 static void client_on_read(evutil_socket_t fd, short events, void *arg);
 static void client_on_write(evutil_socket_t fd, short events, void *arg);
@@ -180,7 +186,8 @@ static void client_run_command(client_t *c, size_t argc) {
 /* Parses and runs every complete request in the query buffer. */
 static void client_process_input(client_t *c) {
     server_t *srv = c->worker->srv;
-    while (!c->close_after_reply && !c->blocked && c->query_pos < c->query.len) {
+    while (!c->close_after_reply && !c->blocked && c->query_pos < c->query.len &&
+           pending_output(c) < OUTPUT_PAUSE_BYTES) {
         /* Before AUTH a client may send only small requests (as Redis), so
          * an anonymous peer cannot make us buffer large amounts. Re-read per
          * request: AUTH changes it mid-pipeline. */
@@ -271,10 +278,37 @@ void client_run_argv(client_t *c, const slice_t *argv, size_t argc) {
     client_execute(c, argc);
 }
 
-void client_resume(client_t *c) {
-    client_process_input(c);
-    client_flush(c);
+/* Runs the buffered requests and writes their replies for as long as both
+ * make progress. A client that does not read what it asked for stops being
+ * read (OUTPUT_PAUSE_BYTES) until its output drains. May free c. */
+static void client_drive(client_t *c) {
+    long long limit = config_int(c->worker->srv->config, CONF_CLIENT_QUERY_BUFFER_LIMIT);
+    for (;;) {
+        size_t before = c->query.len;
+        client_process_input(c);
+        int progressed = c->query.len != before;
+        if (c->query.len > (size_t)limit && !c->close_after_reply) {
+            log_warning("closing client %s: query buffer over client-query-buffer-limit", c->addr);
+            reply_error(&c->reply, "ERR Protocol error: query buffer limit exceeded");
+            c->close_after_reply = 1;
+        }
+        if (client_flush(c) != 0) return; /* freed */
+        if (pending_output(c) > 0) {
+            if (pending_output(c) >= OUTPUT_PAUSE_BYTES && !c->input_paused) {
+                event_del(c->read_event);
+                c->input_paused = 1;
+            }
+            return; /* the write event goes on */
+        }
+        if (c->input_paused) {
+            c->input_paused = 0;
+            event_add(c->read_event, NULL);
+        }
+        if (!progressed || c->blocked || c->query.len == 0) return;
+    }
 }
+
+void client_resume(client_t *c) { client_drive(c); }
 
 static void client_on_read(evutil_socket_t fd, short events, void *arg) {
     (void)events;
@@ -301,19 +335,14 @@ static void client_on_read(evutil_socket_t fd, short events, void *arg) {
     atomic_fetch_add_explicit(&c->worker->stats.net_input_bytes, (unsigned long long)n, memory_order_relaxed);
     atomic_store_explicit(&c->last_interaction_ms, clock_unix_ms(), memory_order_relaxed);
     if (c->close_after_reply) return; /* discard input after QUIT or an error */
-    client_process_input(c);
-    if (c->query.len > (size_t)limit) {
-        log_warning("closing client %s: query buffer over client-query-buffer-limit", c->addr);
-        reply_error(&c->reply, "ERR Protocol error: query buffer limit exceeded");
-        c->close_after_reply = 1;
-    }
-    /* While output is pending the write event flushes; otherwise write now. */
-    if (c->reply_sent == 0 || c->close_after_reply) client_flush(c);
+    client_drive(c);
 }
 
 static void client_on_write(evutil_socket_t fd, short events, void *arg) {
     (void)fd, (void)events;
-    client_flush(arg);
+    client_t *c = arg;
+    if (client_flush(c) != 0) return; /* freed */
+    if (pending_output(c) == 0) client_drive(c); /* resumes a paused reader */
 }
 
 void worker_reap_clients(worker_t *w) {

@@ -68,6 +68,7 @@ struct client {
     size_t reply_sent;
     int authenticated;
     int close_after_reply;
+    int input_paused; /* reading stopped until the pending output drains */
     atomic_int kill_requested;
     char addr[64], laddr[64];
     /* Read by CLIENT LIST on other threads: under srv->clients_lock. */

@@ -103,3 +103,37 @@ def test_collections_survive_the_move_to_a_fresh_version(r):
     assert r.zcard("z") == 501
     popped = r.spop("s", 600)
     assert len(popped) == 501 and r.exists("s") == 0
+
+
+def _used_memory(r):
+    info = r.execute_command("INFO", "memory").decode()
+    return int(next(line.split(":")[1] for line in info.splitlines() if line.startswith("used_memory:")))
+
+
+@pytest.mark.basalt_only
+def test_a_client_that_does_not_read_is_not_buffered_without_bound(server, r):
+    # Before the fix, 300 pipelined GETs of a 256 KiB value from a client
+    # that reads nothing piled ~75 MiB of replies into its output buffer;
+    # now reading pauses at 1 MiB of pending output and resumes as it drains.
+    import socket
+    import time
+    value = b"x" * (256 * 1024)
+    r.set("big", value)
+    before = _used_memory(r)
+    n = 300
+    sock = socket.create_connection(("127.0.0.1", server.port))
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)
+    sock.sendall(b"*2\r\n$3\r\nGET\r\n$3\r\nbig\r\n" * n)
+    time.sleep(1.0)
+    assert _used_memory(r) - before < 16 * 1024 * 1024
+    assert r.ping() is True or r.ping() == b"PONG"  # others are still served
+    # Every reply arrives, in order, once the client reads.
+    expected = (b"$%d\r\n" % len(value) + value + b"\r\n") * n
+    got = bytearray()
+    sock.settimeout(20)
+    while len(got) < len(expected):
+        chunk = sock.recv(1 << 20)
+        assert chunk, "server closed the connection"
+        got += chunk
+    sock.close()
+    assert bytes(got) == expected

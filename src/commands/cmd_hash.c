@@ -111,7 +111,7 @@ void cmd_hmget(cmd_ctx_t *ctx) {
     db_status_t st = db_hash_mget(ctx->db, ctx->scratch, ctx->argv[1], ctx->argv + 2, ctx->argc - 2, hmget_reply,
                                   ctx->reply);
     if (st != DB_OK) {
-        coll_reply_discard(ctx->reply, mark);
+        reply_discard(ctx->reply, mark);
         reply_db_status(ctx, st);
     }
 }
@@ -175,7 +175,7 @@ static void hash_read_all(cmd_ctx_t *ctx, int parts) {
                                   &next);
     buf_fini(&next);
     if (st != DB_OK && st != DB_NOT_FOUND) {
-        coll_reply_discard(ctx->reply, mark);
+        reply_discard(ctx->reply, mark);
         reply_db_status(ctx, st);
     } else if (parts == PART_BOTH) {
         reply_deferred_map(ctx->reply, mark, o.n);
@@ -196,7 +196,7 @@ void cmd_hrandfield(cmd_ctx_t *ctx) {
         size_t mark = reply_deferred_begin(ctx->reply);
         hash_out_t o = {ctx->reply, PART_FIELDS, 0, 0};
         db_status_t st = db_hash_random(ctx->db, ctx->scratch, ctx->argv[1], 1, hash_out_visit, &o, NULL);
-        if (st != DB_OK) coll_reply_discard(ctx->reply, mark);
+        if (st != DB_OK) reply_discard(ctx->reply, mark);
         if (st == DB_OK && o.n == 0) st = DB_NOT_FOUND;
         if (st != DB_OK) reply_db_status(ctx, st); /* DB_NOT_FOUND: nil */
         return;
@@ -227,7 +227,7 @@ void cmd_hrandfield(cmd_ctx_t *ctx) {
     hash_out_t o = {ctx->reply, withvalues ? PART_BOTH : PART_FIELDS, nested, 0};
     db_status_t st = db_hash_random(ctx->db, ctx->scratch, ctx->argv[1], count, hash_out_visit, &o, NULL);
     if (st != DB_OK && st != DB_NOT_FOUND) {
-        coll_reply_discard(ctx->reply, mark);
+        reply_discard(ctx->reply, mark);
         reply_db_status(ctx, st);
         return;
     }

@@ -178,18 +178,11 @@ void cmd_keys(cmd_ctx_t *ctx) {
     }
     buf_fini(&next);
     if (st != DB_OK) {
-        ctx->reply->out.len = mark;
+        reply_discard(ctx->reply, mark);
         reply_db_status(ctx, st);
         return;
     }
     reply_deferred_array(ctx->reply, mark, ms.count);
-}
-
-static int type_from_name(slice_t name) {
-    static const enum value_type types[] = {TYPE_STRING, TYPE_HASH, TYPE_LIST, TYPE_SET, TYPE_ZSET};
-    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
-        if (slice_eq_nocase(name, type_name(types[i]))) return types[i];
-    return -1;
 }
 
 void cmd_scan(cmd_ctx_t *ctx) {
@@ -198,37 +191,14 @@ void cmd_scan(cmd_ctx_t *ctx) {
         reply_error(ctx->reply, "ERR invalid cursor");
         return;
     }
-    long long count = 10;
-    match_state_t ms = {ctx->reply, {NULL, 0}, {NULL, 0}, TYPE_NONE, 0};
-    for (size_t i = 2; i < ctx->argc; i++) {
-        slice_t a = ctx->argv[i];
-        if (i + 1 >= ctx->argc) {
-            reply_syntax_error(ctx->reply);
-            return;
-        }
-        if (slice_eq_nocase(a, "count")) {
-            if (!arg_to_ll(ctx, ctx->argv[++i], &count)) return;
-            if (count < 1) {
-                reply_syntax_error(ctx->reply);
-                return;
-            }
-        } else if (slice_eq_nocase(a, "match")) {
-            ms.pattern = ctx->argv[++i];
-            if (ms.pattern.len == 1 && ms.pattern.ptr[0] == '*') ms.pattern.ptr = NULL;
-        } else if (slice_eq_nocase(a, "type")) {
-            int t = type_from_name(ctx->argv[++i]);
-            /* Redis answers an unknown type with an empty result. */
-            ms.type = t < 0 ? 0x7f : t;
-        } else {
-            reply_syntax_error(ctx->reply);
-            return;
-        }
-    }
+    scan_options_t opts;
+    if (!scan_options_parse(ctx, 2, 1, &opts)) return;
+    long long count = opts.count;
+    match_state_t ms = {ctx->reply, {NULL, 0}, opts.pattern, opts.type, 0};
     buf_t start;
     buf_init(&start);
-    if (cursor != 0 && !scan_cursor_load(cursor, &start)) {
+    if (!scan_cursor_resume(ctx, cursor, &start)) {
         buf_fini(&start);
-        reply_error(ctx->reply, "ERR invalid cursor");
         return;
     }
     size_t reply_start = reply_deferred_begin(ctx->reply);
@@ -242,25 +212,14 @@ void cmd_scan(cmd_ctx_t *ctx) {
     buf_fini(&start);
     if (st != DB_OK) {
         buf_fini(&next);
-        ctx->reply->out.len = reply_start;
+        reply_discard(ctx->reply, reply_start);
         reply_db_status(ctx, st);
         return;
     }
     reply_deferred_array(ctx->reply, mark, ms.count);
     uint64_t next_cursor = next.len ? scan_cursor_save(slice_make(next.data, next.len)) : 0;
     buf_fini(&next);
-    char digits[24];
-    size_t n = ll_to_str(digits, (long long)next_cursor);
-    /* Insert the cursor bulk string before the element array. */
-    reply_t tmp;
-    reply_init(&tmp);
-    reply_bulk(&tmp, digits, n);
-    buf_reserve(&ctx->reply->out, tmp.out.len);
-    memmove(ctx->reply->out.data + cursor_mark + tmp.out.len, ctx->reply->out.data + cursor_mark,
-            ctx->reply->out.len - cursor_mark);
-    memcpy(ctx->reply->out.data + cursor_mark, tmp.out.data, tmp.out.len);
-    ctx->reply->out.len += tmp.out.len;
-    reply_fini(&tmp);
+    reply_deferred_bulk_ll(ctx->reply, cursor_mark, (long long)next_cursor);
 }
 
 /* ---- rename and copy ---- */

@@ -115,7 +115,7 @@ void cmd_lrange(cmd_ctx_t *ctx) {
     db_status_t st = db_list_range(ctx->db, ctx->scratch, ctx->argv[1], start, stop, range_visit, &rs);
     if (st == DB_NOT_FOUND) st = DB_OK;
     if (st != DB_OK) {
-        ctx->reply->out.len = mark;
+        reply_discard(ctx->reply, mark);
         reply_db_status(ctx, st);
         return;
     }
@@ -252,7 +252,7 @@ void cmd_lpos(cmd_ctx_t *ctx) {
                                  maxlen, pos_visit, &rs);
     if (st == DB_NOT_FOUND) st = DB_OK;
     if (st != DB_OK) {
-        ctx->reply->out.len = mark;
+        reply_discard(ctx->reply, mark);
         reply_db_status(ctx, st);
     } else if (count >= 0) {
         reply_deferred_array(ctx->reply, mark, rs.n);
@@ -331,7 +331,7 @@ static int pop_first(cmd_ctx_t *ctx, const slice_t *keys, size_t nkeys, int left
             if (mpop) reply_deferred_array(ctx->reply, inner, popped);
             return 1;
         }
-        ctx->reply->out.len = mark;
+        reply_discard(ctx->reply, mark);
         if (st != DB_OK && st != DB_NOT_FOUND) {
             reply_db_status(ctx, st);
             return 1;

@@ -64,13 +64,13 @@ void cmd_spop(cmd_ctx_t *ctx) {
     members_out_t o = {ctx->reply, 0};
     uint64_t popped = 0;
     db_status_t st = db_set_pop(ctx->db, ctx->scratch, ctx->argv[1], count, member_visit, &o, &popped);
-    if (st != DB_OK) coll_reply_discard(ctx->reply, mark);
+    if (st != DB_OK) reply_discard(ctx->reply, mark);
     if (st == DB_NOT_FOUND && with_count)
         reply_set(ctx->reply, 0);
     else if (st != DB_OK)
         reply_db_status(ctx, st); /* DB_NOT_FOUND: nil */
     else if (with_count)
-        coll_reply_deferred_set(ctx->reply, mark, o.n);
+        reply_deferred_set(ctx->reply, mark, o.n);
 }
 
 /* ---- point reads ---- */
@@ -95,7 +95,7 @@ void cmd_sismember(cmd_ctx_t *ctx) {
     db_status_t st = db_set_ismember(ctx->db, ctx->scratch, ctx->argv[1], ctx->argv + 2, 1, ismember_reply,
                                      ctx->reply);
     if (st != DB_OK) {
-        coll_reply_discard(ctx->reply, mark);
+        reply_discard(ctx->reply, mark);
         reply_db_status(ctx, st);
     }
 }
@@ -106,7 +106,7 @@ void cmd_smismember(cmd_ctx_t *ctx) {
     db_status_t st = db_set_ismember(ctx->db, ctx->scratch, ctx->argv[1], ctx->argv + 2, ctx->argc - 2,
                                      ismember_reply, ctx->reply);
     if (st != DB_OK) {
-        coll_reply_discard(ctx->reply, mark);
+        reply_discard(ctx->reply, mark);
         reply_db_status(ctx, st);
     }
 }
@@ -121,11 +121,11 @@ void cmd_smembers(cmd_ctx_t *ctx) {
     db_status_t st = db_set_scan(ctx->db, ctx->scratch, ctx->argv[1], slice_make("", 0), 0, member_visit, &o, &next);
     buf_fini(&next);
     if (st != DB_OK && st != DB_NOT_FOUND) {
-        coll_reply_discard(ctx->reply, mark);
+        reply_discard(ctx->reply, mark);
         reply_db_status(ctx, st);
         return;
     }
-    coll_reply_deferred_set(ctx->reply, mark, o.n);
+    reply_deferred_set(ctx->reply, mark, o.n);
 }
 
 void cmd_sscan(cmd_ctx_t *ctx) { coll_scan_command(ctx, TYPE_SET, db_set_scan, 0); }
@@ -155,7 +155,7 @@ void cmd_srandmember(cmd_ctx_t *ctx) {
     members_out_t o = {ctx->reply, 0};
     db_status_t st = db_set_random(ctx->db, ctx->scratch, ctx->argv[1], count, member_visit, &o, NULL);
     if (st != DB_OK && st != DB_NOT_FOUND) {
-        coll_reply_discard(ctx->reply, mark);
+        reply_discard(ctx->reply, mark);
         reply_db_status(ctx, st);
     } else if (with_count) {
         reply_deferred_array(ctx->reply, mark, o.n);
@@ -171,11 +171,11 @@ static void combine_generic(cmd_ctx_t *ctx, enum db_set_op op) {
     members_out_t o = {ctx->reply, 0};
     db_status_t st = db_set_combine(ctx->db, ctx->scratch, op, ctx->argv + 1, ctx->argc - 1, 0, member_visit, &o);
     if (st != DB_OK) {
-        coll_reply_discard(ctx->reply, mark);
+        reply_discard(ctx->reply, mark);
         reply_db_status(ctx, st);
         return;
     }
-    coll_reply_deferred_set(ctx->reply, mark, o.n);
+    reply_deferred_set(ctx->reply, mark, o.n);
 }
 
 void cmd_sinter(cmd_ctx_t *ctx) { combine_generic(ctx, DB_SET_INTER); }

@@ -242,7 +242,7 @@ void cmd_zmscore(cmd_ctx_t *ctx) {
     db_status_t st = db_zset_mscore(ctx->db, ctx->scratch, ctx->argv[1], ctx->argv + 2, ctx->argc - 2, mscore_visit,
                                     ctx->reply);
     if (st != DB_OK) {
-        coll_reply_discard(ctx->reply, mark);
+        reply_discard(ctx->reply, mark);
         reply_db_status(ctx, st);
     }
 }
@@ -387,7 +387,7 @@ static void range_generic(cmd_ctx_t *ctx, size_t first, int store, int by, enum 
     if (st == DB_NOT_FOUND) {
         reply_array(ctx->reply, 0);
     } else if (st != DB_OK) {
-        coll_reply_discard(ctx->reply, mark);
+        reply_discard(ctx->reply, mark);
         reply_db_status(ctx, st);
     } else {
         zout_finish(&o, mark);
@@ -467,7 +467,7 @@ static void pop_generic(cmd_ctx_t *ctx, int max) {
     if (st == DB_NOT_FOUND) {
         reply_array(ctx->reply, 0);
     } else if (st != DB_OK) {
-        coll_reply_discard(ctx->reply, mark);
+        reply_discard(ctx->reply, mark);
         reply_db_status(ctx, st);
     } else {
         zout_finish(&o, mark);
@@ -535,7 +535,7 @@ static int zmpop_generic(cmd_ctx_t *ctx, size_t first, const slice_t **keys_out,
             zout_finish(&o, elements);
             return 1;
         }
-        coll_reply_discard(ctx->reply, mark);
+        reply_discard(ctx->reply, mark);
         if (st != DB_NOT_FOUND) {
             reply_db_status(ctx, st);
             return 1;
@@ -582,7 +582,7 @@ static void bzpop_generic(cmd_ctx_t *ctx, int max) {
         bzpop_out_t o = {ctx->reply, keys[k]};
         db_status_t st = db_zset_pop(ctx->db, ctx->scratch, keys[k], max, 1, bzpop_visit, &o);
         if (st == DB_OK && ctx->reply->out.len > mark) return;
-        coll_reply_discard(ctx->reply, mark);
+        reply_discard(ctx->reply, mark);
         if (st != DB_OK && st != DB_NOT_FOUND) {
             reply_db_status(ctx, st);
             return;
@@ -637,7 +637,7 @@ void cmd_zrandmember(cmd_ctx_t *ctx) {
     size_t mark = reply_deferred_begin(ctx->reply);
     db_status_t st = db_zset_random(ctx->db, ctx->scratch, ctx->argv[1], count, zout_visit, &o);
     if (st != DB_OK && st != DB_NOT_FOUND) {
-        coll_reply_discard(ctx->reply, mark);
+        reply_discard(ctx->reply, mark);
         reply_db_status(ctx, st);
     } else if (!with_count) {
         /* One member as a bulk string (written by the visit), or nil. */
@@ -745,7 +745,7 @@ static void setop_generic(cmd_ctx_t *ctx, size_t numkeys_at, int store, enum zse
         size_t mark = reply_deferred_begin(ctx->reply);
         st = db_zset_setop(ctx->db, ctx->scratch, &spec, zout_visit, &o);
         if (st != DB_OK) {
-            coll_reply_discard(ctx->reply, mark);
+            reply_discard(ctx->reply, mark);
             reply_db_status(ctx, st);
         } else {
             zout_finish(&o, mark);

@@ -6,27 +6,6 @@
 #include "commands/scan_cursor.h"
 #include "util/strutil.h"
 
-/* Inserts the bytes of piece into r at mark. */
-static void reply_splice(reply_t *r, size_t mark, const reply_t *piece) {
-    size_t len = piece->out.len;
-    buf_append(&r->out, piece->out.data, len); /* only to grow out by len */
-    memmove(r->out.data + mark + len, r->out.data + mark, r->out.len - len - mark);
-    memcpy(r->out.data + mark, piece->out.data, len);
-}
-
-void coll_reply_deferred_set(reply_t *r, size_t mark, long long n) {
-    reply_t header;
-    reply_init(&header);
-    header.proto = r->proto;
-    reply_set(&header, n);
-    reply_splice(r, mark, &header);
-    reply_fini(&header);
-}
-
-void coll_reply_discard(reply_t *r, size_t mark) {
-    if (mark < r->out.len) r->out.len = mark;
-}
-
 /* ---- HSCAN / SSCAN ---- */
 
 typedef struct scan_state {
@@ -73,34 +52,15 @@ void coll_scan_command(cmd_ctx_t *ctx, enum value_type type, coll_scan_fn scan, 
         reply_db_status(ctx, DB_WRONGTYPE);
         return;
     }
-    long long count = 10;
-    scan_state_t ss = {ctx->reply, {NULL, 0}, with_values, 0};
-    for (size_t i = 3; i < ctx->argc; i++) {
-        slice_t a = ctx->argv[i];
-        if (i + 1 >= ctx->argc) {
-            reply_syntax_error(ctx->reply);
-            return;
-        }
-        if (slice_eq_nocase(a, "count")) {
-            if (!arg_to_ll(ctx, ctx->argv[++i], &count)) return;
-            if (count < 1) {
-                reply_syntax_error(ctx->reply);
-                return;
-            }
-        } else if (slice_eq_nocase(a, "match")) {
-            ss.pattern = ctx->argv[++i];
-            if (ss.pattern.len == 1 && ss.pattern.ptr[0] == '*') ss.pattern.ptr = NULL;
-        } else {
-            reply_syntax_error(ctx->reply);
-            return;
-        }
-    }
+    scan_options_t opts;
+    if (!scan_options_parse(ctx, 3, 0, &opts)) return;
+    long long count = opts.count;
+    scan_state_t ss = {ctx->reply, opts.pattern, with_values, 0};
     buf_t start, next;
     buf_init(&start);
     buf_init(&next);
-    if (cursor != 0 && !scan_cursor_load(cursor, &start)) {
+    if (!scan_cursor_resume(ctx, cursor, &start)) {
         buf_fini(&start);
-        reply_error(ctx->reply, "ERR invalid cursor");
         return;
     }
     size_t reply_start = reply_deferred_begin(ctx->reply);
@@ -112,23 +72,18 @@ void coll_scan_command(cmd_ctx_t *ctx, enum value_type type, coll_scan_fn scan, 
     buf_fini(&start);
     if (st == DB_NOT_FOUND) { /* deleted since the type check */
         buf_fini(&next);
-        coll_reply_discard(ctx->reply, reply_start);
+        reply_discard(ctx->reply, reply_start);
         reply_empty_scan(ctx->reply);
         return;
     }
     if (st != DB_OK) {
         buf_fini(&next);
-        coll_reply_discard(ctx->reply, reply_start);
+        reply_discard(ctx->reply, reply_start);
         reply_db_status(ctx, st);
         return;
     }
     reply_deferred_array(ctx->reply, elements_mark, with_values ? 2 * ss.n : ss.n);
     uint64_t next_cursor = next.len ? scan_cursor_save(slice_make(next.data, next.len)) : 0;
     buf_fini(&next);
-    reply_t cur;
-    reply_init(&cur);
-    cur.proto = ctx->reply->proto;
-    reply_bulk_ll(&cur, (long long)next_cursor);
-    reply_splice(ctx->reply, cursor_mark, &cur);
-    reply_fini(&cur);
+    reply_deferred_bulk_ll(ctx->reply, cursor_mark, (long long)next_cursor);
 }

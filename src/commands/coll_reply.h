@@ -8,14 +8,6 @@
 
 /* Reply helpers shared by the collection commands (hashes, sets). */
 
-/* A set header (RESP3 '~', RESP2 array) for the n elements written since
- * mark (reply.h has deferred array and map headers, not set ones). */
-void coll_reply_deferred_set(reply_t *r, size_t mark, long long n);
-
-/* Drops what was written since mark, for an error found after part of a
- * reply was built. */
-void coll_reply_discard(reply_t *r, size_t mark);
-
 /* The storage scan of one collection type (db_hash_scan, db_set_scan). */
 typedef db_status_t (*coll_scan_fn)(db_t *db, db_scratch_t *s, slice_t key, slice_t start, size_t limit,
                                     coll_visit_fn visit, void *arg, buf_t *next);

@@ -126,16 +126,21 @@ void reply_verbatim(reply_t *r, const char *data, size_t len) {
 
 size_t reply_deferred_begin(reply_t *r) { return r->out.len; }
 
+/* Inserts len bytes at mark, moving what follows. */
+static void reply_insert(reply_t *r, size_t mark, const char *bytes, size_t len) {
+    buf_reserve(&r->out, len);
+    memmove(r->out.data + mark + len, r->out.data + mark, r->out.len - mark);
+    memcpy(r->out.data + mark, bytes, len);
+    r->out.len += len;
+}
+
 static void reply_insert_header(reply_t *r, size_t mark, char type, long long n) {
     char tmp[32];
     tmp[0] = type;
     size_t len = 1 + ll_to_str(tmp + 1, n);
     tmp[len++] = '\r';
     tmp[len++] = '\n';
-    buf_reserve(&r->out, len);
-    memmove(r->out.data + mark + len, r->out.data + mark, r->out.len - mark);
-    memcpy(r->out.data + mark, tmp, len);
-    r->out.len += len;
+    reply_insert(r, mark, tmp, len);
 }
 
 void reply_deferred_array(reply_t *r, size_t mark, long long n) { reply_insert_header(r, mark, '*', n); }
@@ -145,4 +150,17 @@ void reply_deferred_map(reply_t *r, size_t mark, long long pairs) {
         reply_insert_header(r, mark, '%', pairs);
     else
         reply_insert_header(r, mark, '*', pairs * 2);
+}
+
+void reply_deferred_set(reply_t *r, size_t mark, long long n) { reply_insert_header(r, mark, r->proto >= 3 ? '~' : '*', n); }
+
+void reply_deferred_bulk_ll(reply_t *r, size_t mark, long long v) {
+    char digits[24], tmp[48];
+    size_t n = ll_to_str(digits, v);
+    size_t len = (size_t)snprintf(tmp, sizeof tmp, "$%zu\r\n%s\r\n", n, digits);
+    reply_insert(r, mark, tmp, len);
+}
+
+void reply_discard(reply_t *r, size_t mark) {
+    if (mark < r->out.len) r->out.len = mark;
 }

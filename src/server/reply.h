@@ -43,5 +43,11 @@ void reply_verbatim(reply_t *r, const char *data, size_t len);
 size_t reply_deferred_begin(reply_t *r);
 void reply_deferred_array(reply_t *r, size_t mark, long long n);
 void reply_deferred_map(reply_t *r, size_t mark, long long pairs);
+void reply_deferred_set(reply_t *r, size_t mark, long long n); /* RESP2: array */
+/* Inserts an integer as a bulk string at mark (SCAN's next cursor, known
+ * only after the elements are written). */
+void reply_deferred_bulk_ll(reply_t *r, size_t mark, long long v);
+/* Drops what was written since mark (an error found mid-reply). */
+void reply_discard(reply_t *r, size_t mark);
 
 #endif

@@ -20,6 +20,12 @@ static db_t *open_db(char *dir) {
 
 static slice_t S(const char *s) { return slice_from_cstr(s); }
 
+static void remove_dir(int *unit_failed, const char *dir) {
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK_EQ(system(cmd), 0);
+}
+
 TEST(set_get_survives_reopen) {
     char dir[] = "/tmp/basalt-unit-XXXXXX";
     CHECK(mkdtemp(dir) != NULL);
@@ -41,9 +47,7 @@ TEST(set_get_survives_reopen) {
     CHECK_EQ(db_string_get(db, &s, S("missing"), &v), DB_NOT_FOUND);
     db_scratch_fini(&s);
     db_close(db);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    CHECK_EQ(system(cmd), 0);
+    remove_dir(unit_failed, dir);
 }
 
 TEST(incr_overflow_and_types) {
@@ -64,9 +68,7 @@ TEST(incr_overflow_and_types) {
     CHECK_EQ(db_string_incrbyfloat(db, &s, S("t"), 1.0L, &f), DB_NOT_FLOAT);
     db_scratch_fini(&s);
     db_close(db);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    CHECK_EQ(system(cmd), 0);
+    remove_dir(unit_failed, dir);
 }
 
 TEST(expiry_hides_and_counts) {
@@ -96,9 +98,7 @@ TEST(expiry_hides_and_counts) {
     CHECK_EQ(keys, 0);
     db_scratch_fini(&s);
     db_close(db);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    CHECK_EQ(system(cmd), 0);
+    remove_dir(unit_failed, dir);
 }
 
 TEST(rename_copy_delete_flush) {
@@ -130,9 +130,7 @@ TEST(rename_copy_delete_flush) {
     CHECK_EQ(n, 0);
     db_scratch_fini(&s);
     db_close(db);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    CHECK_EQ(system(cmd), 0);
+    remove_dir(unit_failed, dir);
 }
 
 UNIT_MAIN

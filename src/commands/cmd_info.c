@@ -121,10 +121,13 @@ static void info_stats(cmd_ctx_t *ctx, buf_t *o) {
                 "# Stats\r\ntotal_connections_received:%llu\r\ntotal_commands_processed:%llu\r\n"
                 "instantaneous_ops_per_sec:0\r\ntotal_net_input_bytes:%llu\r\ntotal_net_output_bytes:%llu\r\n"
                 "rejected_connections:%llu\r\nexpired_keys:0\r\nevicted_keys:0\r\nkeyspace_hits:%llu\r\n"
-                "keyspace_misses:%llu\r\npubsub_channels:0\r\npubsub_patterns:0\r\ntotal_error_replies:%llu\r\n\r\n",
+                "keyspace_misses:%llu\r\npubsub_channels:0\r\npubsub_patterns:0\r\ntotal_error_replies:%llu\r\n"
+                "client_query_buffer_limit_disconnections:%llu\r\nclient_output_buffer_limit_disconnections:%llu\r\n\r\n",
                 (unsigned long long)atomic_load(&ctx->srv->total_connections), t.commands, t.net_input_bytes,
                 t.net_output_bytes, (unsigned long long)atomic_load(&ctx->srv->rejected_connections),
-                t.keyspace_hits, t.keyspace_misses, t.error_replies);
+                t.keyspace_hits, t.keyspace_misses, t.error_replies,
+                (unsigned long long)atomic_load(&ctx->srv->qbuf_limit_disconnections),
+                (unsigned long long)atomic_load(&ctx->srv->obuf_limit_disconnections));
 }
 
 static void info_replication(cmd_ctx_t *ctx, buf_t *o) {

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,8 +124,43 @@ void client_free(client_t *c) {
 
 static void client_run_command(client_t *c, size_t argc);
 
+/* The hard output limit also caps the reply being built, so one huge reply
+ * (LRANGE of a giant list) stops growing at the limit instead of
+ * exhausting memory: reply.c drops what does not fit and flags it. */
+static void client_set_output_cap(client_t *c) {
+    obuf_limit_t l = config_obuf_limit(c->worker->srv->config, OBUF_NORMAL);
+    c->reply.max_len = l.hard_bytes > 0 ? c->reply_sent + (size_t)l.hard_bytes : SIZE_MAX;
+}
+
+static int64_t mono_ms(void) { return clock_mono_us() / 1000; }
+
+/* Redis's rule: close a client whose pending output is over the hard limit,
+ * or over the soft limit continuously for soft-seconds (0 seconds = as soon
+ * as it is over). Returns 1 when c must be closed. */
+static int output_limit_reached(client_t *c, int64_t now_ms) {
+    if (c->reply.overflowed) return 1;
+    obuf_limit_t l = config_obuf_limit(c->worker->srv->config, OBUF_NORMAL);
+    size_t pending = pending_output(c);
+    if (l.hard_bytes > 0 && pending > (size_t)l.hard_bytes) return 1;
+    if (l.soft_bytes > 0 && pending > (size_t)l.soft_bytes) {
+        if (!c->obuf_soft_since_ms) c->obuf_soft_since_ms = now_ms;
+        return now_ms - c->obuf_soft_since_ms >= l.soft_seconds * 1000;
+    }
+    c->obuf_soft_since_ms = 0;
+    return 0;
+}
+
+/* Closes c without writing what is pending: the reply may be cut short. */
+static void client_close_output_limit(client_t *c) {
+    log_warning("client %s closed for overcoming of output buffer limits (%zu bytes pending%s)", c->addr,
+                pending_output(c), c->reply.overflowed ? ", reply cut short" : "");
+    atomic_fetch_add(&c->worker->srv->obuf_limit_disconnections, 1);
+    client_free(c);
+}
+
 static void client_execute(client_t *c, size_t argc) {
     int errors_before = c->reply.error_count;
+    client_set_output_cap(c);
     client_run_command(c, argc);
     if (c->reply.error_count != errors_before)
         atomic_fetch_add_explicit(&c->worker->stats.error_replies, 1, memory_order_relaxed);
@@ -186,7 +222,7 @@ static void client_run_command(client_t *c, size_t argc) {
 /* Parses and runs every complete request in the query buffer. */
 static void client_process_input(client_t *c) {
     server_t *srv = c->worker->srv;
-    while (!c->close_after_reply && !c->blocked && c->query_pos < c->query.len &&
+    while (!c->close_after_reply && !c->blocked && !c->reply.overflowed && c->query_pos < c->query.len &&
            pending_output(c) < OUTPUT_PAUSE_BYTES) {
         /* Before AUTH a client may send only small requests (as Redis), so
          * an anonymous peer cannot make us buffer large amounts. Re-read per
@@ -286,9 +322,14 @@ static void client_drive(client_t *c) {
     for (;;) {
         size_t before = c->query.len;
         client_process_input(c);
+        if (output_limit_reached(c, mono_ms())) {
+            client_close_output_limit(c);
+            return;
+        }
         int progressed = c->query.len != before;
         if (c->query.len > (size_t)limit && !c->close_after_reply) {
             log_warning("closing client %s: query buffer over client-query-buffer-limit", c->addr);
+            atomic_fetch_add(&c->worker->srv->qbuf_limit_disconnections, 1);
             reply_error(&c->reply, "ERR Protocol error: query buffer limit exceeded");
             c->close_after_reply = 1;
         }
@@ -347,12 +388,15 @@ static void client_on_write(evutil_socket_t fd, short events, void *arg) {
 
 void worker_reap_clients(worker_t *w) {
     long long timeout_s = config_int(w->srv->config, CONF_TIMEOUT);
-    int64_t now = clock_unix_ms();
+    int64_t now = clock_unix_ms(), now_mono = mono_ms();
     client_t *c = w->clients;
     while (c) {
         client_t *next = c->wnext;
         int idle_out = timeout_s > 0 && now - atomic_load(&c->last_interaction_ms) > timeout_s * 1000;
-        if (atomic_load(&c->kill_requested) || idle_out) client_free(c);
+        if (atomic_load(&c->kill_requested) || idle_out)
+            client_free(c);
+        else if (output_limit_reached(c, now_mono)) /* a soft limit held for its seconds */
+            client_close_output_limit(c);
         c = next;
     }
 }

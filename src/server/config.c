@@ -33,6 +33,7 @@ static const config_entry_t config_entries[CONF_COUNT] = {CONFIG_TABLE(CONFIG_RO
 
 struct config {
     atomic_llong numbers[CONF_COUNT];
+    atomic_llong obuf[OBUF_CLASSES][3]; /* client-output-buffer-limit: hard, soft, seconds */
     char *strings[CONF_COUNT];
     pthread_mutex_t strings_lock; /* guards strings[] against CONFIG SET */
     char *file;
@@ -48,32 +49,14 @@ int config_find(const char *name) {
     return -1;
 }
 
-/* Redis's memory units: k = 1000, kb = 1024, and so on. */
-static int parse_memory(const char *s, long long *out) {
-    size_t len = strlen(s);
-    size_t digits = 0;
-    while (digits < len && (isdigit((unsigned char)s[digits]) || (digits == 0 && s[0] == '-'))) digits++;
-    long long mul = 1;
-    const char *unit = s + digits;
-    if (!*unit || !strcasecmp(unit, "b")) mul = 1;
-    else if (!strcasecmp(unit, "k")) mul = 1000;
-    else if (!strcasecmp(unit, "kb")) mul = 1024;
-    else if (!strcasecmp(unit, "m")) mul = 1000 * 1000;
-    else if (!strcasecmp(unit, "mb")) mul = 1024 * 1024;
-    else if (!strcasecmp(unit, "g")) mul = 1000LL * 1000 * 1000;
-    else if (!strcasecmp(unit, "gb")) mul = 1024LL * 1024 * 1024;
-    else return 0;
-    long long v;
-    if (!str_to_ll(s, digits, &v)) return 0;
-    if (v != 0 && (v > LLONG_MAX / mul || v < LLONG_MIN / mul)) return 0;
-    *out = v * mul;
-    return 1;
-}
-
 /* Validates a value; numbers come back in *number, strings are kept. */
 static int parse_value(enum config_id id, const char *value, long long *number, char *err, size_t errlen) {
     const config_entry_t *e = &config_entries[id];
     switch (e->type) {
+    case CFG_OBUF_LIMIT: {
+        obuf_limit_t scratch[OBUF_CLASSES] = {{0, 0, 0}};
+        return obuf_limits_parse(value, scratch, err, errlen);
+    }
     case CFG_STRING:
         for (const char *p = value; *p; p++)
             if ((unsigned char)*p < 0x20 || *p == 0x7f) {
@@ -108,7 +91,7 @@ static int parse_value(enum config_id id, const char *value, long long *number, 
         }
         break;
     case CFG_MEMORY:
-        if (!parse_memory(value, number)) {
+        if (!memory_to_ll(value, number)) {
             snprintf(err, errlen, "argument must be a memory value");
             return -1;
         }
@@ -121,9 +104,40 @@ static int parse_value(enum config_id id, const char *value, long long *number, 
     return 0;
 }
 
+obuf_limit_t config_obuf_limit(const config_t *c, enum obuf_class cls) {
+    config_t *m = (config_t *)c;
+    obuf_limit_t l = {atomic_load_explicit(&m->obuf[cls][0], memory_order_relaxed),
+                      atomic_load_explicit(&m->obuf[cls][1], memory_order_relaxed),
+                      atomic_load_explicit(&m->obuf[cls][2], memory_order_relaxed)};
+    return l;
+}
+
+/* As Redis: the classes named are replaced, the others keep their limits.
+ * Keeps the CONFIG GET form as the string value. */
+static int assign_obuf_limit(config_t *c, enum config_id id, const char *value, char *err, size_t errlen) {
+    obuf_limit_t limits[OBUF_CLASSES];
+    for (int i = 0; i < OBUF_CLASSES; i++) limits[i] = config_obuf_limit(c, (enum obuf_class)i);
+    if (obuf_limits_parse(value, limits, err, errlen) != 0) return -1;
+    buf_t text;
+    buf_init(&text);
+    obuf_limits_format(limits, &text);
+    buf_append_char(&text, '\0');
+    pthread_mutex_lock(&c->strings_lock);
+    free(c->strings[id]);
+    c->strings[id] = text.data; /* ownership moves to the table */
+    for (int i = 0; i < OBUF_CLASSES; i++) {
+        atomic_store(&c->obuf[i][0], limits[i].hard_bytes);
+        atomic_store(&c->obuf[i][1], limits[i].soft_bytes);
+        atomic_store(&c->obuf[i][2], limits[i].soft_seconds);
+    }
+    pthread_mutex_unlock(&c->strings_lock);
+    return 0;
+}
+
 static int config_assign(config_t *c, enum config_id id, const char *value, char *err, size_t errlen) {
     long long number = 0;
     if (parse_value(id, value, &number, err, errlen) != 0) return -1;
+    if (config_entries[id].type == CFG_OBUF_LIMIT) return assign_obuf_limit(c, id, value, err, errlen);
     if (config_entries[id].type == CFG_STRING) {
         char *copy = strdup(value);
         if (!copy) {
@@ -261,6 +275,7 @@ void config_format(config_t *c, enum config_id id, buf_t *out) {
     const config_entry_t *e = &config_entries[id];
     long long v = config_int(c, id);
     switch (e->type) {
+    case CFG_OBUF_LIMIT:
     case CFG_STRING:
         pthread_mutex_lock(&c->strings_lock);
         buf_append_cstr(out, c->strings[id] ? c->strings[id] : "");
@@ -337,6 +352,17 @@ int config_load_file(config_t *c, const char *path, char *err, size_t errlen) {
 
 const char *config_file_path(const config_t *c) { return c->file; }
 
+static int obuf_equals_default(config_t *c, enum config_id id) {
+    obuf_limit_t def[OBUF_CLASSES] = {{0, 0, 0}};
+    char why[128];
+    if (obuf_limits_parse(config_entries[id].default_value, def, why, sizeof why) != 0) return 0;
+    for (int i = 0; i < OBUF_CLASSES; i++) {
+        obuf_limit_t now = config_obuf_limit(c, (enum obuf_class)i);
+        if (memcmp(&now, &def[i], sizeof now) != 0) return 0;
+    }
+    return 1;
+}
+
 int config_rewrite(config_t *c, char *err, size_t errlen) {
     if (!c->file) {
         snprintf(err, errlen, "The server is running without a config file");
@@ -378,6 +404,8 @@ int config_rewrite(config_t *c, char *err, size_t errlen) {
         int is_default;
         if (config_entries[id].type == CFG_STRING)
             is_default = !strcmp(value.data, config_entries[id].default_value);
+        else if (config_entries[id].type == CFG_OBUF_LIMIT)
+            is_default = obuf_equals_default(c, (enum config_id)id);
         else
             is_default = parse_value((enum config_id)id, config_entries[id].default_value, &def, why, sizeof why) == 0 &&
                          def == config_int(c, (enum config_id)id);

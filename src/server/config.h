@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 
+#include "server/output_limit.h"
 #include "util/buf.h"
 
 /* The configuration table: one row per key drives the config file parser,
@@ -27,6 +28,9 @@
       "largest bulk string a client may send, and largest string value")                                         \
     X(CLIENT_QUERY_BUFFER_LIMIT, "client-query-buffer-limit", CFG_MEMORY, 1, "1gb", 1024 * 1024, 4294967296LL,   \
       NULL, "largest query buffer of one client")                                                                 \
+    X(CLIENT_OUTPUT_BUFFER_LIMIT, "client-output-buffer-limit", CFG_OBUF_LIMIT, 1,                              \
+      "normal 1gb 0 0 replica 256mb 64mb 60 pubsub 32mb 8mb 60", 0, 0, NULL,                                      \
+      "per class: hard limit, soft limit, soft seconds; a client over them is disconnected (0 = no limit)")    \
     X(SLOWLOG_LOG_SLOWER_THAN, "slowlog-log-slower-than", CFG_INT, 1, "10000", -1, 9223372036854775807LL, NULL,  \
       "log commands slower than this many microseconds; -1 = off")                                               \
     X(SLOWLOG_MAX_LEN, "slowlog-max-len", CFG_INT, 1, "128", 0, 1000000, NULL, "entries kept in the slow log")   \
@@ -50,7 +54,7 @@
     X(ROCKSDB_DISABLE_WAL, "rocksdb.write_options.disable_wal", CFG_BOOL, 0, "no", 0, 1, NULL,                    \
       "write without the WAL (acknowledged writes may be lost on a crash)")
 
-enum config_type { CFG_INT, CFG_BOOL, CFG_STRING, CFG_MEMORY, CFG_ENUM };
+enum config_type { CFG_INT, CFG_BOOL, CFG_STRING, CFG_MEMORY, CFG_ENUM, CFG_OBUF_LIMIT };
 
 #define CONFIG_ID(id, ...) CONF_##id,
 enum config_id { CONFIG_TABLE(CONFIG_ID) CONF_COUNT };
@@ -82,6 +86,8 @@ int config_set_runtime(config_t *c, const char *name, const char *value, char *e
 
 /* Integer, bool (0/1), memory (bytes) and enum (index) values. Lock-free. */
 long long config_int(const config_t *c, enum config_id id);
+/* One class of client-output-buffer-limit. Lock-free. */
+obuf_limit_t config_obuf_limit(const config_t *c, enum obuf_class cls);
 /* Copies a string value into dst (always NUL-terminated). */
 void config_str(config_t *c, enum config_id id, char *dst, size_t cap);
 /* Compares a string value with a candidate, in constant time. */

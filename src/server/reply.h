@@ -13,6 +13,12 @@ typedef struct reply {
     buf_t out;
     int proto;       /* 2 or 3 */
     int error_count; /* errors queued since the last reset (for stats) */
+    /* out.len may not grow past this (the client's output limit; SIZE_MAX
+     * = none). An append that would, or that finds no memory, sets
+     * `overflowed` and is dropped with every later one: the reply is
+     * incomplete and the connection must be closed, not written. */
+    size_t max_len;
+    int overflowed;
 } reply_t;
 
 void reply_init(reply_t *r);

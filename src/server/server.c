@@ -527,6 +527,8 @@ void server_reset_stats(server_t *srv) {
     }
     atomic_store(&srv->total_connections, 0);
     atomic_store(&srv->rejected_connections, 0);
+    atomic_store(&srv->qbuf_limit_disconnections, 0);
+    atomic_store(&srv->obuf_limit_disconnections, 0);
     for (size_t i = 0; i < command_count(); i++) {
         command_stats_t *cs = command_at(i)->stats;
         atomic_store(&cs->calls, 0);

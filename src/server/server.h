@@ -69,6 +69,7 @@ struct client {
     int authenticated;
     int close_after_reply;
     int input_paused; /* reading stopped until the pending output drains */
+    int64_t obuf_soft_since_ms; /* monotonic time the soft output limit was first exceeded; 0 = under it */
     atomic_int kill_requested;
     char addr[64], laddr[64];
     /* Read by CLIENT LIST on other threads: under srv->clients_lock. */
@@ -129,6 +130,8 @@ struct server {
     atomic_ullong next_client_id;
     atomic_ullong total_connections;
     atomic_ullong rejected_connections;
+    atomic_ullong qbuf_limit_disconnections; /* client-query-buffer-limit */
+    atomic_ullong obuf_limit_disconnections; /* client-output-buffer-limit */
 
     pthread_mutex_t blocked_lock;
     struct blocked_entry *blocked_head, *blocked_tail; /* FIFO of (key, client) */

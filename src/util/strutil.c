@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 int str_to_ull(const char *s, size_t len, unsigned long long *out) {
     if (len == 0 || len > 20) return 0;
@@ -219,4 +220,26 @@ static int glob_match_depth(const char *p, size_t plen, const char *s, size_t sl
 int glob_match(const char *pattern, size_t plen, const char *string, size_t slen, int nocase) {
     int skip_longer = 0;
     return glob_match_depth(pattern, plen, string, slen, nocase, 0, &skip_longer);
+}
+
+/* Redis's memory units: k = 1000, kb = 1024, and so on. */
+int memory_to_ll(const char *s, long long *out) {
+    size_t len = strlen(s);
+    size_t digits = 0;
+    while (digits < len && (isdigit((unsigned char)s[digits]) || (digits == 0 && s[0] == '-'))) digits++;
+    long long mul = 1;
+    const char *unit = s + digits;
+    if (!*unit || !strcasecmp(unit, "b")) mul = 1;
+    else if (!strcasecmp(unit, "k")) mul = 1000;
+    else if (!strcasecmp(unit, "kb")) mul = 1024;
+    else if (!strcasecmp(unit, "m")) mul = 1000 * 1000;
+    else if (!strcasecmp(unit, "mb")) mul = 1024 * 1024;
+    else if (!strcasecmp(unit, "g")) mul = 1000LL * 1000 * 1000;
+    else if (!strcasecmp(unit, "gb")) mul = 1024LL * 1024 * 1024;
+    else return 0;
+    long long v;
+    if (!str_to_ll(s, digits, &v)) return 0;
+    if (v != 0 && (v > LLONG_MAX / mul || v < LLONG_MIN / mul)) return 0;
+    *out = v * mul;
+    return 1;
 }

@@ -35,4 +35,8 @@ int glob_match(const char *pattern, size_t plen, const char *string, size_t slen
 /* Unsigned 64-bit variant of str_to_ll. */
 int str_to_ull(const char *s, size_t len, unsigned long long *out);
 
+/* Parses a memory size with Redis's units: 100, 1k (1000), 1kb (1024),
+ * 5m, 5mb, 1g, 1gb, any case. Returns 1 or 0. */
+int memory_to_ll(const char *s, long long *out);
+
 #endif

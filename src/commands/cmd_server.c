@@ -122,21 +122,32 @@ static void command_getkeys(cmd_ctx_t *ctx) {
     reply_deferred_array(ctx->reply, mark, n);
 }
 
+/* Commands disabled by rename-command are left out, as in Redis. */
+static size_t enabled_count(void) {
+    size_t n = 0;
+    for (size_t i = 0; i < command_count(); i++) n += command_enabled(command_at(i));
+    return n;
+}
+
+static void reply_all_command_info(reply_t *r) {
+    reply_array(r, (long long)enabled_count());
+    for (size_t i = 0; i < command_count(); i++)
+        if (command_enabled(command_at(i))) reply_command_info(r, command_at(i));
+}
+
 void cmd_command(cmd_ctx_t *ctx) {
     reply_t *r = ctx->reply;
     size_t n = command_count();
     if (ctx->argc == 1) {
-        reply_array(r, (long long)n);
-        for (size_t i = 0; i < n; i++) reply_command_info(r, command_at(i));
+        reply_all_command_info(r);
         return;
     }
     slice_t sub = ctx->argv[1];
     if (slice_eq_nocase(sub, "count") && ctx->argc == 2) {
-        reply_int(r, (long long)n);
+        reply_int(r, (long long)enabled_count());
     } else if (slice_eq_nocase(sub, "info")) {
         if (ctx->argc == 2) {
-            reply_array(r, (long long)n);
-            for (size_t i = 0; i < n; i++) reply_command_info(r, command_at(i));
+            reply_all_command_info(r);
             return;
         }
         reply_array(r, (long long)ctx->argc - 2);
@@ -151,7 +162,11 @@ void cmd_command(cmd_ctx_t *ctx) {
         size_t mark = reply_deferred_begin(r);
         long long pairs = 0;
         if (ctx->argc == 2) {
-            for (size_t i = 0; i < n; i++, pairs++) reply_command_docs(r, command_at(i));
+            for (size_t i = 0; i < n; i++)
+                if (command_enabled(command_at(i))) {
+                    reply_command_docs(r, command_at(i));
+                    pairs++;
+                }
         } else {
             for (size_t i = 2; i < ctx->argc; i++) {
                 const command_def_t *cmd = command_lookup(ctx->argv[i]);
@@ -163,8 +178,9 @@ void cmd_command(cmd_ctx_t *ctx) {
         }
         reply_deferred_map(r, mark, pairs);
     } else if (slice_eq_nocase(sub, "list")) {
-        reply_array(r, (long long)n);
-        for (size_t i = 0; i < n; i++) reply_bulk_cstr(r, command_at(i)->name);
+        reply_array(r, (long long)enabled_count());
+        for (size_t i = 0; i < n; i++)
+            if (command_enabled(command_at(i))) reply_bulk_cstr(r, command_at(i)->name);
     } else if (slice_eq_nocase(sub, "getkeys") && ctx->argc >= 3) {
         command_getkeys(ctx);
     } else if (slice_eq_nocase(sub, "help") && ctx->argc == 2) {

@@ -61,8 +61,17 @@ typedef struct command_def {
     command_stats_t *stats;
 } command_def_t;
 
+#define COMMAND_NAME_MAX 32
+
 /* Builds the lookup table; call once before serving. */
 void command_table_init(void);
+/* rename-command (config file, before serving): the command answers to
+ * new_name instead, or to nothing when new_name is "". "container|sub"
+ * with "" disables one subcommand. Returns 0, or -1 with Redis's message. */
+int command_rename(const char *name, const char *new_name, char *err, size_t errlen);
+/* 0 when rename-command disabled it (COMMAND and COMMAND COUNT skip it). */
+int command_enabled(const command_def_t *cmd);
+int command_subcommand_disabled(const command_def_t *cmd, slice_t sub);
 /* Finds a command by name, any case; NULL when unknown. */
 const command_def_t *command_lookup(slice_t name);
 size_t command_count(void);

@@ -1,4 +1,5 @@
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands/command.h"
@@ -22,6 +23,17 @@ static const command_def_t commands[] = {COMMAND_TABLE(COMMAND_ROW)};
 #define LOOKUP_SLOTS 512 /* power of two, well above the number of commands */
 
 static const command_def_t *lookup[LOOKUP_SLOTS];
+/* The name each command answers to: its own, another one given by
+ * rename-command, or NULL when rename-command disabled it. */
+static const char *answers_to[NCOMMANDS];
+static char *renamed[NCOMMANDS]; /* owned copies of new names */
+
+#define MAX_DISABLED_SUBCOMMANDS 64
+static struct {
+    const command_def_t *container;
+    char sub[33];
+} disabled_subs[MAX_DISABLED_SUBCOMMANDS];
+static size_t ndisabled_subs;
 
 static unsigned hash_name_nocase(const char *s, size_t len) {
     unsigned h = 5381;
@@ -33,22 +45,96 @@ static unsigned hash_name_nocase(const char *s, size_t len) {
     return h;
 }
 
-void command_table_init(void) {
+static void build_lookup(void) {
+    memset(lookup, 0, sizeof lookup);
     for (size_t i = 0; i < NCOMMANDS; i++) {
-        unsigned slot = hash_name_nocase(commands[i].name, strlen(commands[i].name)) & (LOOKUP_SLOTS - 1);
+        if (!answers_to[i]) continue;
+        unsigned slot = hash_name_nocase(answers_to[i], strlen(answers_to[i])) & (LOOKUP_SLOTS - 1);
         while (lookup[slot]) slot = (slot + 1) & (LOOKUP_SLOTS - 1);
         lookup[slot] = &commands[i];
     }
 }
 
+void command_table_init(void) {
+    static int named;
+    if (!named) /* once: a second init keeps the renames */
+        for (size_t i = 0; i < NCOMMANDS; i++) answers_to[i] = commands[i].name;
+    named = 1;
+    build_lookup();
+}
+
 const command_def_t *command_lookup(slice_t name) {
-    if (name.len == 0 || name.len > 32) return NULL;
+    if (name.len == 0 || name.len > COMMAND_NAME_MAX) return NULL;
     unsigned slot = hash_name_nocase(name.ptr, name.len) & (LOOKUP_SLOTS - 1);
     while (lookup[slot]) {
-        if (slice_eq_nocase(name, lookup[slot]->name)) return lookup[slot];
+        if (slice_eq_nocase(name, answers_to[lookup[slot] - commands])) return lookup[slot];
         slot = (slot + 1) & (LOOKUP_SLOTS - 1);
     }
     return NULL;
+}
+
+int command_enabled(const command_def_t *cmd) { return answers_to[cmd - commands] != NULL; }
+
+/* "container|sub" with an empty new name disables one subcommand (a Basalt
+ * extension: Redis renames whole commands only). */
+static int disable_subcommand(const char *name, const char *bar, const char *new_name, char *err, size_t errlen) {
+    const command_def_t *container = command_lookup(slice_make(name, (size_t)(bar - name)));
+    const char *sub = bar + 1;
+    if (!container || !(container->flags & CMD_CONTAINER) || !*sub || strlen(sub) >= sizeof disabled_subs[0].sub) {
+        snprintf(err, errlen, "No such command in rename-command");
+        return -1;
+    }
+    if (*new_name) {
+        snprintf(err, errlen, "a subcommand can only be disabled (\"\"), not renamed");
+        return -1;
+    }
+    if (ndisabled_subs == MAX_DISABLED_SUBCOMMANDS) {
+        snprintf(err, errlen, "too many disabled subcommands");
+        return -1;
+    }
+    disabled_subs[ndisabled_subs].container = container;
+    snprintf(disabled_subs[ndisabled_subs].sub, sizeof disabled_subs[0].sub, "%s", sub);
+    ndisabled_subs++;
+    return 0;
+}
+
+int command_rename(const char *name, const char *new_name, char *err, size_t errlen) {
+    const char *bar = strchr(name, '|');
+    if (bar) return disable_subcommand(name, bar, new_name, err, errlen);
+    const command_def_t *cmd = command_lookup(slice_make(name, strlen(name)));
+    if (!cmd) {
+        snprintf(err, errlen, "No such command in rename-command");
+        return -1;
+    }
+    size_t i = (size_t)(cmd - commands);
+    if (!*new_name) {
+        answers_to[i] = NULL;
+    } else {
+        if (strlen(new_name) > COMMAND_NAME_MAX || strchr(new_name, '|')) {
+            snprintf(err, errlen, "new command name must be 1 to %d characters, without '|'", COMMAND_NAME_MAX);
+            return -1;
+        }
+        if (command_lookup(slice_make(new_name, strlen(new_name)))) {
+            snprintf(err, errlen, "Target command name already exists");
+            return -1;
+        }
+        char *copy = strdup(new_name);
+        if (!copy) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        free(renamed[i]);
+        renamed[i] = copy;
+        answers_to[i] = copy;
+    }
+    build_lookup();
+    return 0;
+}
+
+int command_subcommand_disabled(const command_def_t *cmd, slice_t sub) {
+    for (size_t i = 0; i < ndisabled_subs; i++)
+        if (disabled_subs[i].container == cmd && slice_eq_nocase(sub, disabled_subs[i].sub)) return 1;
+    return 0;
 }
 
 size_t command_count(void) { return NCOMMANDS; }

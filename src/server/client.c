@@ -185,6 +185,16 @@ static void client_run_command(client_t *c, size_t argc) {
         reply_errorf(&c->reply, "ERR unknown command '%s', with args beginning with: %s", name, args);
         return;
     }
+    if ((cmd->flags & CMD_CONTAINER) && argc >= 2 && command_subcommand_disabled(cmd, argv[1])) {
+        char sub[COMMAND_NAME_MAX + 1], upper[COMMAND_NAME_MAX + 1];
+        arg_to_cstr(argv[1], sub, sizeof sub);
+        size_t i = 0;
+        for (; cmd->name[i] && i < COMMAND_NAME_MAX; i++)
+            upper[i] = (char)(cmd->name[i] >= 'a' && cmd->name[i] <= 'z' ? cmd->name[i] - 32 : cmd->name[i]);
+        upper[i] = '\0';
+        reply_errorf(&c->reply, "ERR unknown subcommand '%s'. Try %s HELP.", sub, upper);
+        return;
+    }
     if ((cmd->arity > 0 && (long long)argc != cmd->arity) || (cmd->arity < 0 && (long long)argc < -cmd->arity)) {
         reply_wrong_arity(&c->reply, cmd->name);
         atomic_fetch_add_explicit(&cmd->stats->rejected_calls, 1, memory_order_relaxed);

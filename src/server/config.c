@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/strutil.h"
@@ -37,6 +38,8 @@ struct config {
     char *strings[CONF_COUNT];
     pthread_mutex_t strings_lock; /* guards strings[] against CONFIG SET */
     char *file;
+    char **renames; /* rename-command: name, new name, name, new name... */
+    size_t nrenames;
     config_apply_fn apply;
     void *apply_arg;
 };
@@ -172,6 +175,8 @@ config_t *config_new(void) {
 void config_free(config_t *c) {
     if (!c) return;
     for (int i = 0; i < CONF_COUNT; i++) free(c->strings[i]);
+    for (size_t i = 0; i < 2 * c->nrenames; i++) free(c->renames[i]);
+    free(c->renames);
     free(c->file);
     pthread_mutex_destroy(&c->strings_lock);
     free(c);
@@ -183,6 +188,10 @@ void config_set_apply_hook(config_t *c, config_apply_fn fn, void *arg) {
 }
 
 int config_set_initial(config_t *c, const char *name, const char *value, char *err, size_t errlen) {
+    if (!strcasecmp(name, "rename-command")) {
+        snprintf(err, errlen, "rename-command is read only from the config file");
+        return -1;
+    }
     int id = config_find(name);
     if (id < 0) {
         snprintf(err, errlen, "unknown configuration key '%s'", name);
@@ -320,6 +329,70 @@ static int split_line(char *line, char **key, char **value) {
     return 1;
 }
 
+size_t config_rename_count(const config_t *c) { return c->nrenames; }
+
+void config_rename_at(const config_t *c, size_t i, const char **name, const char **new_name) {
+    *name = c->renames[2 * i];
+    *new_name = c->renames[2 * i + 1];
+}
+
+/* One word of a rename-command line: bare, or in double or single quotes
+ * ("" is the empty name that disables). Returns the end, or NULL. */
+static char *next_word(char *p, char **word) {
+    while (isspace((unsigned char)*p)) p++;
+    if (*p == '"' || *p == '\'') {
+        char quote = *p++;
+        *word = p;
+        while (*p && *p != quote) p++;
+        if (!*p) return NULL;
+        *p++ = '\0';
+        return p;
+    }
+    if (!*p) return NULL;
+    *word = p;
+    while (*p && !isspace((unsigned char)*p)) p++;
+    if (*p) *p++ = '\0';
+    return p;
+}
+
+/* "rename-command <name> <new-name>": the rest of the line after the key. */
+static int add_rename(config_t *c, char *rest, char *err, size_t errlen) {
+    char *name, *new_name;
+    char *p = next_word(rest, &name);
+    if (p) p = next_word(p, &new_name);
+    while (p && isspace((unsigned char)*p)) p++;
+    if (!p || *p || !*name) {
+        snprintf(err, errlen, "rename-command needs a command name and a new name (\"\" disables)");
+        return -1;
+    }
+    char **grown = realloc(c->renames, (2 * c->nrenames + 2) * sizeof *grown);
+    if (!grown) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    c->renames = grown;
+    char *a = strdup(name), *b = strdup(new_name);
+    if (!a || !b) {
+        free(a);
+        free(b);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    c->renames[2 * c->nrenames] = a;
+    c->renames[2 * c->nrenames + 1] = b;
+    c->nrenames++;
+    return 0;
+}
+
+/* A rename-command line, or 0. */
+static int is_rename_line(const char *line, char **rest) {
+    while (isspace((unsigned char)*line)) line++;
+    static const char key[] = "rename-command";
+    if (strncasecmp(line, key, sizeof key - 1) != 0 || !isspace((unsigned char)line[sizeof key - 1])) return 0;
+    *rest = (char *)line + sizeof key - 1;
+    return 1;
+}
+
 int config_load_file(config_t *c, const char *path, char *err, size_t errlen) {
     FILE *f = fopen(path, "r");
     if (!f) {
@@ -331,9 +404,17 @@ int config_load_file(config_t *c, const char *path, char *err, size_t errlen) {
     int lineno = 0, rc = 0;
     while (getline(&line, &cap, f) >= 0) {
         lineno++;
-        char *key, *value;
-        if (!split_line(line, &key, &value)) continue;
+        char *key, *value, *rest;
         char why[400];
+        if (is_rename_line(line, &rest)) {
+            if (add_rename(c, rest, why, sizeof why) != 0) {
+                snprintf(err, errlen, "%s:%d: %s", path, lineno, why);
+                rc = -1;
+                break;
+            }
+            continue;
+        }
+        if (!split_line(line, &key, &value)) continue;
         if (config_set_initial(c, key, value, why, sizeof why) != 0) {
             snprintf(err, errlen, "%s:%d: %s", path, lineno, why);
             rc = -1;
@@ -372,7 +453,19 @@ int config_rewrite(config_t *c, char *err, size_t errlen) {
     buf_init(&out);
     buf_init(&value);
     int written[CONF_COUNT] = {0};
-    FILE *f = fopen(c->file, "r");
+    /* c->file is the resolved path the server started with. If a symlink
+     * has since taken its place, refuse: never read or replace another file
+     * through it. */
+    struct stat st;
+    if (lstat(c->file, &st) == 0 && !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "Rewriting config file: %s is no longer a regular file", c->file);
+        buf_fini(&out);
+        buf_fini(&value);
+        return -1;
+    }
+    int rfd = open(c->file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    FILE *f = rfd >= 0 ? fdopen(rfd, "r") : NULL;
+    if (!f && rfd >= 0) close(rfd);
     if (f) {
         char *line = NULL;
         size_t cap = 0;
@@ -413,9 +506,16 @@ int config_rewrite(config_t *c, char *err, size_t errlen) {
     }
     char tmp[PATH_MAX + 16];
     snprintf(tmp, sizeof tmp, "%s.tmp.%d", c->file, (int)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644);
+    /* The file keeps its permissions (it may hold requirepass); a new one
+     * is readable by the owner only. */
+    mode_t mode = lstat(c->file, &st) == 0 && S_ISREG(st.st_mode) ? (st.st_mode & 07777) : 0600;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
     int rc = -1;
-    if (fd < 0) {
+    if (fd >= 0 && fchmod(fd, mode) != 0) {
+        snprintf(err, errlen, "Rewriting config file: %s", strerror(errno));
+        close(fd);
+        unlink(tmp);
+    } else if (fd < 0) {
         snprintf(err, errlen, "Rewriting config file: %s", strerror(errno));
     } else {
         ssize_t n = write(fd, out.data, out.len);

@@ -99,6 +99,11 @@ void config_format(config_t *c, enum config_id id, buf_t *out);
 const char *config_name(enum config_id id);
 int config_find(const char *name); /* id, or -1 */
 
+/* rename-command lines of the config file, in order: commands are renamed
+ * when the server starts (server_init). new_name "" disables. */
+size_t config_rename_count(const config_t *c);
+void config_rename_at(const config_t *c, size_t i, const char **name, const char **new_name);
+
 /* The file the server was started with (absolute), or NULL. */
 const char *config_file_path(const config_t *c);
 /* CONFIG REWRITE. Returns 0 or -1 with a reason. */

@@ -4,7 +4,9 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,7 +191,19 @@ static void server_on_accept(evutil_socket_t lfd, short events, void *arg) {
     }
 }
 
-static int listen_on(server_t *srv, const char *host, int port, char *err, size_t errlen) {
+/* 127.0.0.0/8, ::1 and ::ffff:127.0.0.0/104: reachable only from this host. */
+static int is_loopback(const struct sockaddr *sa) {
+    if (sa->sa_family == AF_INET)
+        return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
+    if (sa->sa_family == AF_INET6) {
+        const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+        return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+    }
+    return 0;
+}
+
+/* Listens on host:port; *exposed is set when that is not a loopback address. */
+static int listen_on(server_t *srv, const char *host, int port, int *exposed, char *err, size_t errlen) {
     struct addrinfo hints = {0}, *res = NULL;
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
@@ -213,6 +227,8 @@ static int listen_on(server_t *srv, const char *host, int port, char *err, size_
             snprintf(err, errlen, "cannot listen on %s:%d: %s", host, port, strerror(errno));
             close(fd);
             fd = -1;
+        } else if (!is_loopback(ai->ai_addr)) {
+            *exposed = 1;
         }
     }
     freeaddrinfo(res);
@@ -272,6 +288,15 @@ int server_init(server_t *srv, config_t *config, char *err, size_t errlen) {
     evthread_use_pthreads();
     signal(SIGPIPE, SIG_IGN);
     command_table_init();
+    for (size_t i = 0; i < config_rename_count(config); i++) {
+        const char *name, *new_name;
+        config_rename_at(config, i, &name, &new_name);
+        char why[200];
+        if (command_rename(name, new_name, why, sizeof why) != 0) {
+            snprintf(err, errlen, "rename-command %s \"%s\": %s", name, new_name, why);
+            return -1;
+        }
+    }
 
     char dir[4096], compression[16];
     config_str(config, CONF_DIR, dir, sizeof dir);
@@ -347,8 +372,17 @@ int server_init(server_t *srv, config_t *config, char *err, size_t errlen) {
     srv->listen_fds = calloc(naddr, sizeof *srv->listen_fds);
     srv->listen_events = calloc(naddr, sizeof *srv->listen_events);
     char *save = NULL;
-    for (char *host = strtok_r(bind, " ", &save); host; host = strtok_r(NULL, " ", &save))
-        if (listen_on(srv, host, port, err, errlen) != 0) return -1;
+    int exposed = 0;
+    char exposed_hosts[1024] = "";
+    for (char *host = strtok_r(bind, " ", &save); host; host = strtok_r(NULL, " ", &save)) {
+        int this_exposed = 0;
+        if (listen_on(srv, host, port, &this_exposed, err, errlen) != 0) return -1;
+        if (this_exposed) {
+            size_t used = strlen(exposed_hosts);
+            snprintf(exposed_hosts + used, sizeof exposed_hosts - used, "%s%s", used ? " " : "", host);
+        }
+        exposed |= this_exposed;
+    }
     if (srv->nlisten == 0) {
         snprintf(err, errlen, "no bind address");
         return -1;
@@ -356,8 +390,10 @@ int server_init(server_t *srv, config_t *config, char *err, size_t errlen) {
     allocator_stats_t a;
     server_memory_sample(srv, &a);
     srv->startup_allocated = a.allocated;
-    if (strcmp(bind, "127.0.0.1") != 0 && config_str_is_empty(config, CONF_REQUIREPASS))
-        log_warning("listening on %s without requirepass: anyone who can reach the port can use the server", bind);
+    if (exposed && config_str_is_empty(config, CONF_REQUIREPASS))
+        log_warning("WARNING: listening on %s, which is not a loopback address, and requirepass is empty: anyone "
+                    "who can reach port %d can read, change and delete every key. Set requirepass or bind 127.0.0.1.",
+                    exposed_hosts, port);
     return 0;
 }
 

@@ -365,6 +365,11 @@ static void client_on_read(evutil_socket_t fd, short events, void *arg) {
     (void)events;
     client_t *c = arg;
     size_t want = resp_parser_bytes_wanted(&c->parser, c->query.len - c->query_pos);
+    /* A big bulk is read in few large reads, but room grows only with what
+     * has arrived (at most doubling): a client announcing 1 GB and sending
+     * nothing must not make us reserve 1 GB. */
+    size_t grow = c->query.len > READ_CHUNK ? c->query.len : READ_CHUNK;
+    if (want > grow) want = grow;
     size_t chunk = want > READ_CHUNK ? want : READ_CHUNK;
     long long limit = config_int(c->worker->srv->config, CONF_CLIENT_QUERY_BUFFER_LIMIT);
     if ((long long)(c->query.len + chunk) > limit + READ_CHUNK) chunk = READ_CHUNK;

@@ -286,6 +286,8 @@ static int client_flush(client_t *c) {
         ssize_t n = write(c->fd, c->reply.out.data + c->reply_sent, c->reply.out.len - c->reply_sent);
         if (n > 0) {
             c->reply_sent += (size_t)n;
+            /* As Redis: a client taking its replies is not idle. */
+            atomic_store_explicit(&c->last_interaction_ms, clock_unix_ms(), memory_order_relaxed);
             atomic_fetch_add_explicit(&c->worker->stats.net_output_bytes, (unsigned long long)n, memory_order_relaxed);
             continue;
         }
@@ -407,7 +409,8 @@ void worker_reap_clients(worker_t *w) {
     client_t *c = w->clients;
     while (c) {
         client_t *next = c->wnext;
-        int idle_out = timeout_s > 0 && now - atomic_load(&c->last_interaction_ms) > timeout_s * 1000;
+        /* As Redis, a blocked client waits for its own timeout instead. */
+        int idle_out = timeout_s > 0 && !c->blocked && now - atomic_load(&c->last_interaction_ms) > timeout_s * 1000;
         if (atomic_load(&c->kill_requested) || idle_out)
             client_free(c);
         else if (output_limit_reached(c, now_mono)) /* a soft limit held for its seconds */

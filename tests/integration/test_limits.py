@@ -240,3 +240,40 @@ def test_timeout_edge(start_server):
         assert c.execute("CONFIG", "SET", "timeout", "0") == b"OK"
         time.sleep(2.5)
         assert c.execute("PING") == b"PONG"  # 0 = never
+
+
+def test_timeout_spares_blocked_clients(start_server):
+    # Before the fix, BLPOP ... 0 was closed after `timeout` seconds.
+    srv = start_server(timeout=1)
+    with srv.raw() as blocked:
+        blocked.send_command("BLPOP", "queue", 0)
+        time.sleep(2.6)
+        with srv.raw() as pusher:
+            assert pusher.execute("RPUSH", "queue", "job") == 1
+        assert blocked.read_reply() == [b"queue", b"job"]
+
+
+def test_timeout_spares_a_client_reading_a_long_reply(start_server):
+    # Writing to a client counts as interaction, as in Redis; before the
+    # fix only reads did, so a slow reader of a big reply was cut off.
+    size = 12 << 20  # well over what the kernel's socket buffers hold (~4 MiB)
+    srv = start_server(timeout=1)
+    with srv.raw() as c:
+        c.execute("SET", "big", b"z" * size)
+    sock = socket.create_connection(("127.0.0.1", srv.port))
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 256 * 1024)
+    try:
+        sock.sendall(b"*2\r\n$3\r\nGET\r\n$3\r\nbig\r\n")
+        expected = b"$%d\r\n" % size + b"z" * size + b"\r\n"
+        got = bytearray()
+        start = time.monotonic()
+        sock.settimeout(5)
+        while len(got) < len(expected):  # at most ~2.5 MB/s: about 5 s in all
+            chunk = sock.recv(256 * 1024)
+            assert chunk, f"closed after {time.monotonic() - start:.1f}s and {len(got)} bytes"
+            got += chunk
+            time.sleep(0.1)
+        assert time.monotonic() - start > 3  # slower than the timeout
+        assert bytes(got) == expected
+    finally:
+        sock.close()

@@ -144,7 +144,7 @@ static int output_limit_reached(client_t *c, int64_t now_ms) {
     if (l.hard_bytes > 0 && pending > (size_t)l.hard_bytes) return 1;
     if (l.soft_bytes > 0 && pending > (size_t)l.soft_bytes) {
         if (!c->obuf_soft_since_ms) c->obuf_soft_since_ms = now_ms;
-        return now_ms - c->obuf_soft_since_ms >= l.soft_seconds * 1000;
+        return (now_ms - c->obuf_soft_since_ms) / 1000 >= l.soft_seconds; /* no overflow for huge seconds */
     }
     c->obuf_soft_since_ms = 0;
     return 0;

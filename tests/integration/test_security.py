@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from harness import TARGET, error_of, run_until_exit
+from harness import error_of, run_until_exit
 
 NOAUTH = "NOAUTH Authentication required."
 # Allowed before AUTH.  Redis also refuses PING; Basalt answers it so that

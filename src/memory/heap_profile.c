@@ -476,9 +476,24 @@ static int name_from_symbols(parser_t *ps, heap_location_t *l) {
     return 0;
 }
 
+/* A frame without a symbol: "<module>+0x<file offset>" says at least
+ * where it is (and stays meaningful on another machine). */
+static char *unknown_name(const heap_profile_t *p, const heap_location_t *l) {
+    char name[600];
+    if (l->mapping >= 0) {
+        const heap_mapping_t *m = &p->mappings[l->mapping];
+        const char *base = strrchr(m->path, '/');
+        snprintf(name, sizeof name, "%s+0x%llx", base ? base + 1 : m->path,
+                 (unsigned long long)(l->address - m->start + m->offset));
+    } else {
+        snprintf(name, sizeof name, "0x%llx", (unsigned long long)l->address);
+    }
+    return strdup(name);
+}
+
 /* In-process names: every address of a jemalloc stack is a return
  * address, so the call instruction is at address - 1 (as jeprof does). */
-static int name_in_process(heap_location_t *l) {
+static int name_in_process(const heap_profile_t *p, heap_location_t *l) {
     const sym_info_t *si = symbolizer_lookup(l->address - 1);
     if (!si) return set_unknown(l);
     l->frames = calloc(si->nframes, sizeof *l->frames);
@@ -486,13 +501,7 @@ static int name_in_process(heap_location_t *l) {
     l->nframes = si->nframes;
     for (size_t i = 0; i < si->nframes; i++) {
         const char *fn = si->frames[i].function;
-        if (!strcmp(fn, "??")) {
-            char hex[32];
-            snprintf(hex, sizeof hex, "0x%llx", (unsigned long long)l->address);
-            l->frames[i].function = strdup(hex);
-        } else {
-            l->frames[i].function = strdup(fn);
-        }
+        l->frames[i].function = strcmp(fn, "??") ? strdup(fn) : unknown_name(p, l);
         l->frames[i].file = si->frames[i].file ? strdup(si->frames[i].file) : NULL;
         l->frames[i].line = si->frames[i].line;
         if (!l->frames[i].function || (si->frames[i].file && !l->frames[i].file)) return -1;
@@ -582,7 +591,7 @@ int heap_profile_load(const char *text, size_t len, int symbolize, heap_profile_
         if (ps.has_symbols)
             r = name_from_symbols(&ps, l);
         else if (symbolize)
-            r = name_in_process(l);
+            r = name_in_process(p, l);
         else
             r = set_unknown(l);
         if (r != 0) rc = oom(&ps);

@@ -191,6 +191,25 @@ int heap_sites_diff(const heap_profile_t *base, const heap_profile_t *cur, size_
     return 0;
 }
 
+heap_site_t *heap_sites_lookup(heap_site_list_t *l, const heap_profile_t *p, const heap_sample_t *s) {
+    if (!l->nslots) return NULL;
+    collect_t c = {.depth = 0};
+    buf_init(&c.key);
+    heap_sample_frames(p, s, collect_frame, &c);
+    buf_append_char(&c.key, '\0');
+    heap_site_t *found = NULL;
+    size_t slot = (size_t)hash_str(c.key.data) & (l->nslots - 1);
+    while (l->slots[slot] != SIZE_MAX) {
+        if (!strcmp(l->sites[l->slots[slot]].key, c.key.data)) {
+            found = &l->sites[l->slots[slot]];
+            break;
+        }
+        slot = (slot + 1) & (l->nslots - 1);
+    }
+    buf_fini(&c.key);
+    return found;
+}
+
 static int by_bytes(const void *a, const void *b) {
     const heap_site_t *x = a, *y = b;
     if (x->bytes != y->bytes) return x->bytes > y->bytes ? -1 : 1;

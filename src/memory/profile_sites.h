@@ -35,6 +35,8 @@ enum heap_site_order { SITES_BY_BYTES, SITES_BY_OBJECTS };
 int heap_sites_build(const heap_profile_t *p, size_t depth, heap_site_list_t *out);
 /* Sites of cur minus those of base (bytes, objects = growth). */
 int heap_sites_diff(const heap_profile_t *base, const heap_profile_t *cur, size_t depth, heap_site_list_t *out);
+/* The site of sample s of p in l (built with depth 0, not sorted yet), or NULL. */
+heap_site_t *heap_sites_lookup(heap_site_list_t *l, const heap_profile_t *p, const heap_sample_t *s);
 /* Largest first (growth first for a diff). */
 void heap_sites_sort(heap_site_list_t *l, enum heap_site_order order);
 void heap_sites_free(heap_site_list_t *l);

@@ -601,6 +601,7 @@ int heap_profile_load(const char *text, size_t len, int symbolize, heap_profile_
                                                                : strdup("");
         if (!p->mappings[i].build_id) rc = oom(&ps);
     }
+    if (symbolize && !ps.has_symbols) symbolizer_trim();
     if (rc == 0 && strip_allocator_frames(p) != 0) rc = oom(&ps);
     if (rc == 0) {
         for (size_t i = 0; i < p->nsamples; i++) {

@@ -212,6 +212,13 @@ out:
     return found;
 }
 
+void symbolizer_trim(void) {
+    pthread_mutex_lock(&sym_lock);
+    if (dwfl) dwfl_end(dwfl);
+    dwfl = NULL;
+    pthread_mutex_unlock(&sym_lock);
+}
+
 char *symbolizer_build_id_at(uint64_t addr) {
     char id[129] = "";
     pthread_mutex_lock(&sym_lock);

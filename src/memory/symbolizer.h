@@ -34,6 +34,12 @@ const sym_info_t *symbolizer_lookup(uint64_t pc);
  * "" when unknown, NULL when out of memory. Thread-safe. */
 char *symbolizer_build_id_at(uint64_t addr);
 
+/* Releases libdw's state (opened modules, DWARF, decompressed debug
+ * sections: megabytes) but keeps the cached results; the next lookup of a
+ * new address opens what it needs again. Call after each profile so the
+ * server does not keep that memory between dumps. */
+void symbolizer_trim(void);
+
 /* Demangles a C++ symbol; returns a malloc'ed copy of name when it is not
  * mangled (or NULL when out of memory). */
 char *symbolizer_demangle(const char *name);

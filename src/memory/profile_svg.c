@@ -16,7 +16,7 @@
 #define SVG_PAD 10.0
 #define SVG_FRAME_H 17.0
 #define SVG_HEAD_H 64.0
-#define SVG_FOOT_H 34.0
+#define SVG_FOOT_H 44.0
 #define SVG_FONT_PX 12.0
 /* Advance of one glyph of a monospace font: about 0.6 em for DejaVu Sans
  * Mono and Liberation Mono, the fonts a Linux browser picks. */
@@ -236,13 +236,36 @@ static void frame_colour(const char *name, int *r, int *g, int *b) {
     *b = (int)((h >> 32) % 55);
 }
 
+/* The label of a box: name cut to the glyphs that fit, with an ellipsis
+ * when cut; nothing when not even SVG_MIN_LABEL_CHARS fit. */
+static void put_label(buf_t *out, double x, double y, double w, const char *name) {
+    size_t fit = w > 6 ? (size_t)((w - 6) / SVG_GLYPH_W) : 0;
+    if (fit < SVG_MIN_LABEL_CHARS) return;
+    buf_appendf(out, "<text x=\"%.2f\" y=\"%.1f\">", x + 3, y + SVG_FRAME_H - 5);
+    if (utf8_chars(name) <= fit) {
+        xml_append(out, name, SIZE_MAX);
+    } else {
+        xml_append(out, name, fit - 1);
+        buf_append_cstr(out, "\xe2\x80\xa6"); /* U+2026, one glyph */
+    }
+    buf_append_cstr(out, "</text>");
+}
+
+static double box_y(const flame_t *f, uint32_t depth) {
+    return SVG_HEAD_H + (double)(f->max_depth - depth) * SVG_FRAME_H;
+}
+
+static void put_rect(buf_t *out, double x, double y, double w, int r, int g, int b) {
+    buf_appendf(out, "<rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\" fill=\"rgb(%d,%d,%d)\"/>", x, y, w,
+                SVG_FRAME_H - 1, r, g, b);
+}
+
 static void put_box(flame_t *f, buf_t *out, uint32_t id, double x, double w) {
     const flame_node_t *n = &f->nodes[id];
     const char *name = f->strings.strs[n->name];
     const char *file = f->strings.strs[n->file];
-    uint64_t total = f->nodes[0].bytes;
-    double pct = 100.0 * (double)n->bytes / (double)total;
-    double y = SVG_HEAD_H + (double)(f->max_depth - n->depth) * SVG_FRAME_H;
+    double pct = 100.0 * (double)n->bytes / (double)f->nodes[0].bytes;
+    double y = box_y(f, n->depth);
     char human[32];
     human_bytes(human, sizeof human, n->bytes);
     int r, g, b;
@@ -257,29 +280,36 @@ static void put_box(flame_t *f, buf_t *out, uint32_t id, double x, double w) {
     }
     buf_appendf(out, "\n%" PRIu64 " bytes (%s), %.2f%%; %" PRIu64 " objects</title>", n->bytes, human, pct,
                 n->objects);
-    buf_appendf(out, "<rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\" fill=\"rgb(%d,%d,%d)\"/>", x, y, w,
-                SVG_FRAME_H - 1, r, g, b);
-    size_t fit = (size_t)((w - 6) / SVG_GLYPH_W);
-    if (w > 6 && fit >= SVG_MIN_LABEL_CHARS) {
-        buf_appendf(out, "<text x=\"%.2f\" y=\"%.1f\">", x + 3, y + SVG_FRAME_H - 5);
-        if (id == 0) {
-            char label[64];
-            snprintf(label, sizeof label, "all (%s in use)", human);
-            name = label;
-            xml_append(out, name, fit >= strlen(name) ? SIZE_MAX : fit);
-        } else if (utf8_chars(name) <= fit) {
-            xml_append(out, name, SIZE_MAX);
-        } else {
-            xml_append(out, name, fit - 2);
-            buf_append_cstr(out, "..");
-        }
-        buf_append_cstr(out, "</text>");
+    put_rect(out, x, y, w, r, g, b);
+    if (id == 0) {
+        char label[64];
+        snprintf(label, sizeof label, "all (%s in use)", human);
+        put_label(out, x, y, w, label);
+    } else {
+        put_label(out, x, y, w, name);
     }
     buf_append_cstr(out, "</g>\n");
 }
 
-/* Walks the tree depth first, drawing boxes at least SVG_MIN_WIDTH_PX wide
- * (when out is not NULL) or only measuring the depth of those boxes. */
+/* One grey box standing for the callees of a box that are each too narrow
+ * to draw, so that their bytes still show where they are. */
+static void put_group(flame_t *f, buf_t *out, uint32_t depth, double x, double w, uint32_t nkids, uint64_t bytes,
+                      uint64_t objects) {
+    char human[32], label[48];
+    human_bytes(human, sizeof human, bytes);
+    double y = box_y(f, depth);
+    buf_appendf(out,
+                "<g><title>%" PRIu32 " callees, each narrower than %.1f px\n%" PRIu64
+                " bytes (%s), %.2f%%; %" PRIu64 " objects</title>",
+                nkids, SVG_MIN_WIDTH_PX, bytes, human, 100.0 * (double)bytes / (double)f->nodes[0].bytes, objects);
+    put_rect(out, x, y, w, 215, 215, 215);
+    snprintf(label, sizeof label, "+%" PRIu32 " small", nkids);
+    put_label(out, x, y, w, label);
+    buf_append_cstr(out, "</g>\n");
+}
+
+/* Walks the tree depth first, drawing the boxes at least SVG_MIN_WIDTH_PX
+ * wide (when out is not NULL) or only measuring the depth they reach. */
 static void flame_walk(flame_t *f, buf_t *out) {
     double scale = (SVG_WIDTH - 2 * SVG_PAD) / (double)f->nodes[0].bytes;
     size_t top = 0;
@@ -296,25 +326,41 @@ static void flame_walk(flame_t *f, buf_t *out) {
         } else if (n->depth > f->max_depth) {
             f->max_depth = n->depth;
         }
-        /* Children sit left to right from the parent's left edge; pushed
-         * in reverse so the widest is drawn first. */
-        double cx = x;
+        /* Children sit left to right from the parent's left edge, widest
+         * first, so the narrow ones are all at the end. */
+        double cx = x, small_x = 0;
+        uint64_t small_bytes = 0, small_objects = 0;
+        uint32_t nsmall = 0;
         size_t first = top;
         for (uint32_t k = 0; k < n->nkids; k++) {
-            uint32_t kid = f->kids[n->first_child + k];
-            double w = (double)f->nodes[kid].bytes * scale;
+            const flame_node_t *kid = &f->nodes[f->kids[n->first_child + k]];
+            double w = (double)kid->bytes * scale;
             if (w < SVG_MIN_WIDTH_PX) {
-                if (out) {
-                    f->elided_bytes += f->nodes[kid].bytes;
-                    f->elided_boxes++;
-                }
-                cx += w;
-                continue;
+                if (nsmall++ == 0) small_x = cx;
+                small_bytes += kid->bytes;
+                small_objects += kid->objects;
+            } else {
+                f->stack[top] = f->kids[n->first_child + k];
+                f->stack_x[top++] = cx;
             }
-            f->stack[top] = kid;
-            f->stack_x[top++] = cx;
             cx += w;
         }
+        if (nsmall) {
+            double w = (double)small_bytes * scale;
+            if (w < SVG_MIN_WIDTH_PX) {
+                if (out) {
+                    f->elided_bytes += small_bytes;
+                    f->elided_boxes += nsmall;
+                }
+            } else if (out) {
+                put_group(f, out, n->depth + 1, small_x, w, nsmall, small_bytes, small_objects);
+                f->drawn_boxes++;
+            } else if (n->depth + 1 > f->max_depth) {
+                f->max_depth = n->depth + 1;
+            }
+        }
+        /* Pushed left to right, popped right to left: reverse them so the
+         * output lists boxes left to right (for readers of the file). */
         for (size_t i = first, j = top; i + 1 < j; i++, j--) {
             uint32_t t = f->stack[i];
             f->stack[i] = f->stack[j - 1];
@@ -372,20 +418,23 @@ static void put_heading(flame_t *f, buf_t *out, double height) {
 }
 
 static void put_footer(flame_t *f, buf_t *out, double height) {
-    double y = height - 12;
+    double y = height - SVG_FOOT_H + 18;
     buf_appendf(out, "<text class=\"s\" x=\"%.0f\" y=\"%.1f\">", SVG_PAD, y);
     if (f->nodes[0].bytes == 0) {
         buf_append_cstr(out, "No in-use memory in this profile.</text>\n");
         return;
     }
-    buf_append_cstr(out, "Width: in-use bytes. Bottom: the root; above each box, its callees. Hover for details.");
+    buf_append_cstr(out, "Width: in-use bytes. Bottom: the root; above each box, its callees; grey \"+N small\": "
+                         "callees too narrow to draw one by one. Hover for details.</text>\n");
     if (f->elided_boxes) {
         char human[32];
         human_bytes(human, sizeof human, f->elided_bytes);
-        buf_appendf(out, " Not drawn: %zu call paths narrower than %.1f px, %s (%.2f%%).", f->elided_boxes,
-                    SVG_MIN_WIDTH_PX, human, 100.0 * (double)f->elided_bytes / (double)f->nodes[0].bytes);
+        buf_appendf(out,
+                    "<text class=\"s\" x=\"%.0f\" y=\"%.1f\">Not drawn: %zu call paths narrower than %.1f px "
+                    "even together, %s (%.2f%%).</text>\n",
+                    SVG_PAD, y + 16, f->elided_boxes, SVG_MIN_WIDTH_PX, human,
+                    100.0 * (double)f->elided_bytes / (double)f->nodes[0].bytes);
     }
-    buf_append_cstr(out, "</text>\n");
 }
 
 static void flame_fini(flame_t *f) {

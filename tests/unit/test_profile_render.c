@@ -624,28 +624,50 @@ TEST(svg_truncates_labels_and_sanitizes_bytes) {
     CHECK(label != NULL);
     if (label) {
         size_t len = strcspn(label + 2, "<");
-        CHECK(len >= 70 && len <= 82);
-        CHECK(!strncmp(label + 2 + len - 2, "..", 2));
+        CHECK(len >= 70 && len <= 84);
+        CHECK(!strncmp(label + 2 + len - 3, "\xe2\x80\xa6", 3)); /* ends with an ellipsis */
     }
     free(z);
     buf_fini(&out);
 }
 
-TEST(svg_elides_slivers_and_says_how_much) {
-    heap_frame_t fr_big[] = {{"big", NULL, 0}}, fr_tiny[] = {{"tiny", NULL, 0}};
-    heap_location_t locs[] = {{1, -1, fr_big, 1}, {2, -1, fr_tiny, 1}};
-    size_t s0[] = {0}, s1[] = {1};
-    heap_sample_t ss[] = {{s0, 1, 1, 1000000000, 0, 0}, {s1, 1, 1, 1000, 0, 0}};
-    heap_profile_t p = {.sample_period = 1, .title = "", .samples = ss, .nsamples = 2, .locations = locs,
-                        .nlocations = 2};
+TEST(svg_groups_narrow_callees_and_counts_what_is_left_out) {
+    /* Under "big": one wide callee, 100 callees of 0.45 px each (drawn as
+     * one "+100 small" box) and, at the root, one sliver too narrow even
+     * as a group (counted under the graph). */
+    heap_frame_t fr_big[] = {{"big", NULL, 0}}, fr_wide[] = {{"wide", NULL, 0}}, fr_tiny[] = {{"tiny", NULL, 0}};
+    heap_frame_t fr_small[100];
+    char names[100][16];
+    heap_location_t locs[103] = {{1, -1, fr_big, 1}, {2, -1, fr_wide, 1}, {3, -1, fr_tiny, 1}};
+    size_t stacks[103][2];
+    heap_sample_t ss[102];
+    for (size_t i = 0; i < 100; i++) {
+        snprintf(names[i], sizeof names[i], "small_%zu", i);
+        fr_small[i] = (heap_frame_t){names[i], NULL, 0};
+        locs[3 + i] = (heap_location_t){4 + i, -1, &fr_small[i], 1};
+        stacks[i][0] = 3 + i;
+        stacks[i][1] = 0;
+        ss[i] = (heap_sample_t){stacks[i], 2, 1, 400, 0, 0};
+    }
+    stacks[100][0] = 1, stacks[100][1] = 0;
+    ss[100] = (heap_sample_t){stacks[100], 2, 1, 1000000, 0, 0};
+    stacks[101][0] = 2;
+    ss[101] = (heap_sample_t){stacks[101], 1, 1, 10, 0, 0};
+    heap_profile_t p = {.sample_period = 1, .title = "", .samples = ss, .nsamples = 102, .locations = locs,
+                        .nlocations = 103};
     buf_t out;
     buf_init(&out);
     char err[128] = "";
     CHECK_EQ(heap_profile_write_svg(&p, &out, err, sizeof err), 0);
     CHECK(svg_basics_ok(&out));
+    CHECK_EQ(count(out.data, out.len, "<g><title>small_"), 0);
     CHECK_EQ(count(out.data, out.len, "<g><title>tiny"), 0);
-    CHECK_EQ(count(out.data, out.len, "<g><title>big"), 1);
-    CHECK_EQ(count(out.data, out.len, "Not drawn: 1 call paths narrower than 0.5 px, 1000 bytes (0.00%)"), 1);
+    CHECK_EQ(count(out.data, out.len, "<g><title>wide"), 1);
+    CHECK_EQ(count(out.data, out.len, "<g><title>100 callees, each narrower than 0.5 px\n40000 bytes (39.1 KiB), 3.85%"),
+             1);
+    CHECK_EQ(count(out.data, out.len, ">+100\xe2\x80\xa6</text>"), 1); /* "+100 small", cut */
+    CHECK_EQ(count(out.data, out.len, "Not drawn: 1 call paths narrower than 0.5 px even together, 10 bytes (0.00%)"),
+             1);
     buf_fini(&out);
 }
 

@@ -5,7 +5,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "memory/profile_pprof.h"
 #include "memory/profile_sites.h"
+#include "memory/profile_svg.h"
 
 #define JSON_TOP_SITES 100
 
@@ -21,13 +23,15 @@ int heap_format_parse(const char *name, size_t len) {
 const char *heap_format_name(enum heap_format f) { return format_names[f]; }
 const char *heap_format_extension(enum heap_format f) { return format_ext[f]; }
 
-int heap_format_available(enum heap_format f) { return f != HEAP_FMT_PPROF && f != HEAP_FMT_SVG; }
+int heap_format_available(enum heap_format f) { return f >= 0 && f < HEAP_FMT_COUNT; }
 
 int heap_profile_write(const heap_profile_t *p, enum heap_format f, buf_t *out, char *err, size_t cap) {
     switch (f) {
     case HEAP_FMT_JEPROF: return heap_profile_write_jeprof(p, out, err, cap);
     case HEAP_FMT_COLLAPSED: return heap_profile_write_collapsed(p, out, err, cap);
     case HEAP_FMT_JSON: return heap_profile_write_json(p, out, err, cap);
+    case HEAP_FMT_PPROF: return heap_profile_write_pprof(p, out, err, cap);
+    case HEAP_FMT_SVG: return heap_profile_write_svg(p, out, err, cap);
     default: break;
     }
     snprintf(err, cap, "format %s is not available in this build", heap_format_name(f));

@@ -20,8 +20,8 @@ int heap_format_parse(const char *name, size_t len) {
     return -1;
 }
 
-const char *heap_format_name(enum heap_format f) { return format_names[f]; }
-const char *heap_format_extension(enum heap_format f) { return format_ext[f]; }
+const char *heap_format_name(enum heap_format f) { return f >= 0 && f < HEAP_FMT_COUNT ? format_names[f] : "?"; }
+const char *heap_format_extension(enum heap_format f) { return f >= 0 && f < HEAP_FMT_COUNT ? format_ext[f] : ""; }
 
 int heap_format_available(enum heap_format f) { return f >= 0 && f < HEAP_FMT_COUNT; }
 
@@ -34,7 +34,7 @@ int heap_profile_write(const heap_profile_t *p, enum heap_format f, buf_t *out, 
     case HEAP_FMT_SVG: return heap_profile_write_svg(p, out, err, cap);
     default: break;
     }
-    snprintf(err, cap, "format %s is not available in this build", heap_format_name(f));
+    snprintf(err, cap, "unknown format %d", (int)f);
     return -1;
 }
 

@@ -72,7 +72,8 @@ static Dwfl_Module *module_of(uint64_t pc) {
 
 static void hex_build_id(Dwfl_Module *m, char *out, size_t cap) {
     const unsigned char *bits = NULL;
-    GElf_Addr vaddr;
+    GElf_Addr vaddr, bias;
+    dwfl_module_getelf(m, &bias); /* the build ID is known once the ELF file is open */
     int n = dwfl_module_build_id(m, &bits, &vaddr);
     out[0] = '\0';
     for (int i = 0; i < n && (size_t)(2 * i + 2) < cap; i++) snprintf(out + 2 * i, 3, "%02x", bits[i]);

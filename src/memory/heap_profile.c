@@ -20,19 +20,34 @@ void heap_unsample(uint64_t period, uint64_t count, uint64_t bytes, uint64_t *es
     *est_bytes = (uint64_t)llround((double)bytes * scale);
 }
 
+/* The sampled pair jeprof turns into (est_count, est_bytes). Counts are
+ * integers, so the count is rounded first and the bytes solved for
+ * exactly (bisection; the estimate grows with the sampled bytes): bytes
+ * are what a reader adds up, objects come out within the rounding. */
 void heap_resample(uint64_t period, uint64_t est_count, uint64_t est_bytes, uint64_t *count, uint64_t *bytes) {
     if (est_count == 0 || est_bytes == 0 || period <= 1) {
         *count = est_count;
         *bytes = est_bytes;
         return;
     }
-    double mean = (double)est_bytes / (double)est_count;
-    double keep = 1.0 - exp(-mean / (double)period);
-    double b = (double)est_bytes * keep;
-    double c = b / mean;
-    *bytes = (uint64_t)llround(b);
-    *count = (uint64_t)llround(c);
-    if (*count == 0) *count = 1; /* a stack in a profile stands for at least one sample */
+    double R = (double)period, target = (double)est_bytes;
+    double mean = target / (double)est_count;
+    double c = llround((double)est_count * (1.0 - exp(-mean / R)));
+    /* n samples stand for at least n * R bytes: fewer samples then */
+    if (c > floor(target / R)) c = floor(target / R);
+    if (c < 1) c = 1;
+    double lo = 0.0, hi = target;
+    for (int i = 0; i < 80; i++) {
+        double mid = (lo + hi) / 2;
+        double x = mid / c / R;
+        double f = x > 1e-12 ? mid / (1.0 - exp(-x)) : c * R;
+        if (f < target)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *count = (uint64_t)c;
+    *bytes = (uint64_t)llround((lo + hi) / 2);
     if (*bytes == 0) *bytes = 1;
 }
 

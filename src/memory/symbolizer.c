@@ -155,9 +155,8 @@ static sym_info_t *resolve(uint64_t pc) {
     char build_id[129] = "";
     Dwfl_Module *m = module_of(pc);
     if (m) {
-        const char *path = NULL;
-        dwfl_module_info(m, NULL, NULL, NULL, NULL, NULL, &path, NULL);
-        info->module = dup_or_null(path);
+        /* Modules reported from /proc/self/maps are named by their path. */
+        info->module = dup_or_null(dwfl_module_info(m, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
         hex_build_id(m, build_id, sizeof build_id);
         GElf_Off off;
         GElf_Sym sym;

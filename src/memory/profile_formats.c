@@ -136,23 +136,38 @@ static int fold_frame(const heap_frame_t *f, const heap_location_t *loc, void *a
     return 0;
 }
 
+/* One stack's folded text, an offset into a shared buffer. */
 typedef struct folded_line {
-    char *text;
+    size_t off, len;
     uint64_t bytes;
 } folded_line_t;
 
+/* The shared buffer, for the qsort comparator. */
+static _Thread_local const char *fold_base;
+
 static int by_text(const void *a, const void *b) {
-    return strcmp(((const folded_line_t *)a)->text, ((const folded_line_t *)b)->text);
+    const folded_line_t *x = a, *y = b;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(fold_base + x->off, fold_base + y->off, n);
+    if (c) return c;
+    return x->len < y->len ? -1 : x->len > y->len;
 }
 
 static void append_folded_name(buf_t *b, const char *s) {
     /* ';' separates frames and the last space the count: keep names clean. */
+    size_t n = strcspn(s, ";\n\r");
+    if (!s[n]) {
+        buf_append(b, s, n);
+        return;
+    }
     for (; *s; s++) buf_append_char(b, *s == ';' ? ':' : (*s == '\n' || *s == '\r') ? ' ' : *s);
 }
 
 int heap_profile_write_collapsed(const heap_profile_t *p, buf_t *out, char *err, size_t cap) {
     folded_line_t *lines = calloc(p->nsamples ? p->nsamples : 1, sizeof *lines);
     fold_t fd = {0};
+    buf_t text;
+    buf_init(&text);
     int rc = -1;
     size_t n = 0;
     if (!lines) goto oom;
@@ -161,24 +176,25 @@ int heap_profile_write_collapsed(const heap_profile_t *p, buf_t *out, char *err,
         fd.n = 0;
         heap_sample_frames(p, &p->samples[i], fold_frame, &fd);
         if (fd.failed) goto oom;
-        buf_t b;
-        buf_init(&b);
+        size_t off = text.len;
         for (size_t k = fd.n; k-- > 0;) {
-            append_folded_name(&b, fd.names[k]);
-            if (k) buf_append_char(&b, ';');
+            append_folded_name(&text, fd.names[k]);
+            if (k) buf_append_char(&text, ';');
         }
-        buf_append_char(&b, '\0');
-        lines[n].text = b.data;
+        lines[n].off = off;
+        lines[n].len = text.len - off;
         lines[n].bytes = p->samples[i].inuse_bytes;
         n++;
     }
+    fold_base = text.data;
     if (n) qsort(lines, n, sizeof *lines, by_text);
     /* Stacks that differ only in addresses fold into one line. */
     for (size_t i = 0; i < n;) {
         uint64_t bytes = 0;
         size_t j = i;
-        for (; j < n && !strcmp(lines[j].text, lines[i].text); j++) bytes += lines[j].bytes;
-        buf_appendf(out, "%s %llu\n", lines[i].text, (unsigned long long)bytes);
+        for (; j < n && by_text(&lines[j], &lines[i]) == 0; j++) bytes += lines[j].bytes;
+        buf_append(out, text.data + lines[i].off, lines[i].len);
+        buf_appendf(out, " %llu\n", (unsigned long long)bytes);
         i = j;
     }
     rc = 0;
@@ -186,10 +202,9 @@ int heap_profile_write_collapsed(const heap_profile_t *p, buf_t *out, char *err,
 oom:
     snprintf(err, cap, "out of memory");
 out:
-    if (lines)
-        for (size_t i = 0; i < n; i++) free(lines[i].text);
     free(lines);
     free(fd.names);
+    buf_fini(&text);
     return rc;
 }
 

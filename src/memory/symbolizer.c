@@ -43,10 +43,21 @@ char *symbolizer_demangle(const char *name) {
     return strdup(name);
 }
 
+/* Separate debug information only by build ID (/usr/lib/debug/.build-id,
+ * where Debian's -dbgsym packages put it). Not dwfl_standard_find_debuginfo:
+ * with DEBUGINFOD_URLS in the environment it downloads over the network,
+ * which a server must not do behind its operator's back. */
+static int find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base,
+                          const char *file_name, const char *debuglink_file, GElf_Word debuglink_crc,
+                          char **debuginfo_file_name) {
+    return dwfl_build_id_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file, debuglink_crc,
+                                        debuginfo_file_name);
+}
+
 static int report_modules(void) {
     static const Dwfl_Callbacks callbacks = {
         .find_elf = dwfl_linux_proc_find_elf,
-        .find_debuginfo = dwfl_standard_find_debuginfo,
+        .find_debuginfo = find_debuginfo,
     };
     if (!dwfl) {
         dwfl = dwfl_begin(&callbacks);

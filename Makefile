@@ -21,7 +21,7 @@ endif
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
            $(OPTFLAGS) $(ALLOC_DEFS) -Isrc -MMD -MP
 LDFLAGS += $(OPTFLAGS)
-LIBS    := -lrocksdb -levent_core -levent_pthreads -lpthread -lm $(ALLOC_LIBS)
+LIBS    := -lrocksdb -levent_core -levent_pthreads -ldw -lelf -ldl -lpthread -lm -lz $(ALLOC_LIBS)
 
 LIB_SRC  := $(wildcard src/util/*.c src/storage/*.c src/memory/*.c src/commands/*.c src/server/*.c)
 LIB_SRC  := $(filter-out src/server/main.c,$(LIB_SRC))

@@ -4,6 +4,10 @@
 set -e
 PKGS="build-essential pkg-config librocksdb-dev libjemalloc-dev libevent-dev zlib1g-dev libdw-dev \
 python3 python3-pytest python3-redis redis-tools redis-server"
+# Real consumers of the heap profile formats, for the offline render test:
+# go tool pprof reads the pprof output, Chromium renders the SVG flame graph
+# (with DejaVu Sans Mono, whose glyph width the SVG layout assumes).
+PKGS="$PKGS golang-go chromium fonts-dejavu-core"
 missing=""
 for p in $PKGS; do
     dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

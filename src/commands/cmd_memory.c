@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "commands/command.h"
+#include "commands/kprofile.h"
 #include "memory/allocator.h"
 #include "memory/profiler.h"
 #include "server/server.h"
@@ -38,7 +39,13 @@ static int is_listed_dump_dir(server_t *srv, const char *dir) {
  * demand, 0700), or a client-named directory that must be profiling-dir or
  * listed in profiling-dump-dirs, absolute, without "..", existing, and not
  * a symlink. Replies with the error and returns 0 when refused. */
-static int resolve_dump_dir(cmd_ctx_t *ctx, const slice_t *arg, char *out, size_t cap) {
+int kprofile_dir_allowed(server_t *srv, const char *dir) {
+    char norm[4096];
+    normalize_dir(dir, norm, sizeof norm);
+    return !strcmp(norm, srv->profiling_dir) || is_listed_dump_dir(srv, norm);
+}
+
+int kprofile_resolve_dump_dir(cmd_ctx_t *ctx, const slice_t *arg, char *out, size_t cap) {
     server_t *srv = ctx->srv;
     if (!arg) {
         if (mkdir(srv->profiling_dir, 0700) != 0 && errno != EEXIST) {
@@ -158,23 +165,15 @@ static void kprofile_status(cmd_ctx_t *ctx) {
     reply_allocator_fields(r, ctx->srv, &extra, 0);
 }
 
-static void kprofile_dump(cmd_ctx_t *ctx, const slice_t *dir_arg) {
-    char dir[4096], path[4200], err[512];
-    if (!resolve_dump_dir(ctx, dir_arg, dir, sizeof dir)) return;
+void kprofile_summary_extra(cmd_ctx_t *ctx, char *out, size_t cap) {
     engine_memory_t em;
     engine_memory(db_engine(ctx->db), &em);
-    char extra[512];
-    snprintf(extra, sizeof extra,
+    snprintf(out, cap,
              "\"rocksdb\": {\"memtables\": %llu, \"table_readers\": %llu, \"block_cache_usage\": %llu, "
              "\"block_cache_capacity\": %llu, \"block_cache_pinned\": %llu}",
              (unsigned long long)em.memtables, (unsigned long long)em.table_readers,
              (unsigned long long)em.block_cache_usage, (unsigned long long)em.block_cache_capacity,
              (unsigned long long)em.block_cache_pinned);
-    if (profiler_dump(dir, ctx->srv->data_dir, BASALT_VERSION, extra, path, sizeof path, err, sizeof err) != 0) {
-        reply_errorf(ctx->reply, "ERR dump failed: %s", err);
-        return;
-    }
-    reply_bulk_cstr(ctx->reply, path);
 }
 
 void cmd_kprofile(cmd_ctx_t *ctx) {
@@ -192,17 +191,27 @@ void cmd_kprofile(cmd_ctx_t *ctx) {
             "ENABLE [SAMPLE <bytes>]", "    Start sampling allocations (mean interval <bytes>, a power of two).",
             "DISABLE", "    Stop sampling new allocations.",
             "STATUS", "    Profiler state, sample interval, dumps and allocator totals.",
-            "DUMP [<dir>]", "    Write a heap profile (jeprof format) and its summary; reply with the path.",
+            "DUMP [<dir>|-] [FORMAT jeprof|pprof|collapsed|svg|json]",
+            "    Write a symbolized heap profile and its summary; reply with the path ('-': reply with the bytes).",
+            "TOP [<n>] [BY bytes|objects] [DEPTH <frames>]",
+            "    The n largest allocation sites of the live heap, symbolized, with bytes, objects and share.",
+            "DIFF <base-dump> <dump> [FORMAT f] [COUNT n] [BY bytes|objects] [DEPTH <frames>]",
+            "    Growth by call stack between two dumps of profiling-dir or profiling-dump-dirs.",
         };
         reply_help(ctx->reply, lines, sizeof lines / sizeof lines[0]);
         return;
     }
     int known = slice_eq_nocase(sub, "enable") || slice_eq_nocase(sub, "disable") ||
-                slice_eq_nocase(sub, "status") || slice_eq_nocase(sub, "dump");
+                slice_eq_nocase(sub, "status") || slice_eq_nocase(sub, "dump") || slice_eq_nocase(sub, "top") ||
+                slice_eq_nocase(sub, "diff");
     if (!known) {
         char name[64];
         arg_to_cstr(sub, name, sizeof name);
         reply_errorf(ctx->reply, "ERR unknown subcommand '%s'. Try KPROFILE MEMORY HELP.", name);
+        return;
+    }
+    if (slice_eq_nocase(sub, "diff")) { /* reads files: works without the profiler too */
+        kprofile_diff(ctx);
         return;
     }
     if (!profiler_available(why, sizeof why)) {
@@ -235,8 +244,10 @@ void cmd_kprofile(cmd_ctx_t *ctx) {
             reply_ok(ctx->reply);
     } else if (slice_eq_nocase(sub, "status") && ctx->argc == 3) {
         kprofile_status(ctx);
-    } else if (slice_eq_nocase(sub, "dump") && ctx->argc <= 4) {
-        kprofile_dump(ctx, ctx->argc == 4 ? &ctx->argv[3] : NULL);
+    } else if (slice_eq_nocase(sub, "dump") && ctx->argc <= 6) {
+        kprofile_dump(ctx);
+    } else if (slice_eq_nocase(sub, "top") && ctx->argc <= 10) {
+        kprofile_top(ctx);
     } else {
         char name[32];
         arg_to_cstr(sub, name, sizeof name);

@@ -428,6 +428,18 @@ void cmd_debug(cmd_ctx_t *ctx) {
             return;
         }
         reply_int(ctx->reply, (long long)debug_heap_held());
+    } else if (slice_eq_nocase(sub, "heap-stacks") && ctx->argc == 3) {
+        long long count;
+        if (!arg_to_ll(ctx, ctx->argv[2], &count)) return;
+        if (count < 1 || count > DEBUG_HEAP_STACKS_MAX) {
+            reply_errorf(ctx->reply, "ERR HEAP-STACKS needs 1 <= count <= %d", DEBUG_HEAP_STACKS_MAX);
+            return;
+        }
+        if (debug_heap_stacks((size_t)count) != 0) {
+            reply_error(ctx->reply, "ERR out of memory");
+            return;
+        }
+        reply_int(ctx->reply, (long long)debug_heap_held());
     } else if (slice_eq_nocase(sub, "heap-release") && ctx->argc == 2) {
         reply_int(ctx->reply, (long long)debug_heap_release());
     } else if (slice_eq_nocase(sub, "help")) {
@@ -435,12 +447,13 @@ void cmd_debug(cmd_ctx_t *ctx) {
             "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
             "SLEEP <seconds>", "    Stop the worker for <seconds> (decimals allowed).",
             "HEAP-HOLD <bytes> <count>", "    Allocate and keep <count> blocks totalling <bytes> (profiler tests).",
-            "HEAP-RELEASE", "    Free every block kept by HEAP-HOLD.",
+            "HEAP-STACKS <count>", "    Keep <count> 64-byte blocks, each from a distinct call stack (profile sizes).",
+            "HEAP-RELEASE", "    Free every block kept by HEAP-HOLD and HEAP-STACKS.",
             "HELP", "    Print this help.",
         };
         reply_help(ctx->reply, lines, sizeof lines / sizeof lines[0]);
     } else {
-        static const char *const known[] = {"sleep", "heap-hold", "heap-release"};
+        static const char *const known[] = {"sleep", "heap-hold", "heap-stacks", "heap-release"};
         reply_subcommand_error(ctx, known, sizeof known / sizeof known[0]);
     }
 }

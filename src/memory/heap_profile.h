@@ -55,4 +55,23 @@ typedef struct heap_profile {
     size_t nmappings;
 } heap_profile_t;
 
+/* ---- building a profile (heap_profile.c) ---- */
+
+/* Reads a heap profile: jemalloc's heap_v2 text (counts scaled to
+ * unsampled estimates as jeprof does: jemalloc 5.3 writes the values that
+ * jeprof's correction turns into its estimate), or the self-contained
+ * jeprof form heap_profile_write_jeprof writes (names from its symbol
+ * section). Addresses without a name are symbolized in this process when
+ * symbolize is set (a dump of this very process), and frames inside the
+ * allocator are dropped from the leaf end of every stack, so each stack
+ * starts at its allocation site. Returns 0, or -1 with a message. */
+int heap_profile_load(const char *text, size_t len, int symbolize, heap_profile_t **out, char *err, size_t cap);
+/* Frees p and everything it owns; NULL is fine. */
+void heap_profile_free(heap_profile_t *p);
+
+/* jemalloc's sampling correction: the estimate a sampled pair (count,
+ * bytes) stands for at this mean sample interval, and its inverse. */
+void heap_unsample(uint64_t period, uint64_t count, uint64_t bytes, uint64_t *est_count, uint64_t *est_bytes);
+void heap_resample(uint64_t period, uint64_t est_count, uint64_t est_bytes, uint64_t *count, uint64_t *bytes);
+
 #endif

@@ -243,53 +243,47 @@ PROFILER_STATE static int read_whole_file(const char *path, buf_t *out, char *er
     return 0;
 }
 
-int profiler_dump(const char *dir, const char *work_dir, const char *server_version, const char *summary_extra,
-                  char *path_out, size_t path_cap, char *err, size_t cap) {
-    if (!available) {
-        snprintf(err, cap, "%s", why_unavailable);
-        return -1;
-    }
-#ifdef BASALT_NO_JEMALLOC
-    (void)dir, (void)work_dir, (void)server_version, (void)summary_extra, (void)path_out, (void)path_cap;
-    return -1;
-#else
-    pthread_mutex_lock(&profiler_lock);
-    int rc = -1;
-    int dirfd = -1;
-    char tmpdir[4096] = "", tmpfile[4200] = "", name[256], summary_name[300];
-    buf_t heap, summary;
-    buf_init(&heap);
-    buf_init(&summary);
-
-    /* jemalloc opens its dump file itself (following symlinks, truncating,
-     * 0644), so it writes into a fresh private directory of ours; the
-     * result is then copied into a file created safely in dir. */
+#ifndef BASALT_NO_JEMALLOC
+/* jemalloc opens its dump file itself (following symlinks, truncating,
+ * 0644), so it writes into a fresh private directory of ours, and the
+ * text is read back from there. Call under profiler_lock. */
+static int capture_locked(const char *work_dir, buf_t *heap, char *err, size_t cap) {
+    char tmpdir[4096], tmpfile[4200];
     snprintf(tmpdir, sizeof tmpdir, "%s/.kprofile-XXXXXX", work_dir);
     if (!mkdtemp(tmpdir)) {
         snprintf(err, cap, "cannot create a private directory in %s: %s", work_dir, strerror(errno));
-        tmpdir[0] = '\0';
-        goto out;
+        return -1;
     }
     snprintf(tmpfile, sizeof tmpfile, "%s/dump.heap", tmpdir);
     const char *p = tmpfile;
-    if (mallctl("prof.dump", NULL, NULL, &p, sizeof p) != 0) {
+    int rc = -1;
+    if (mallctl("prof.dump", NULL, NULL, &p, sizeof p) != 0)
         snprintf(err, cap, "jemalloc could not write the profile (prof.dump)");
-        goto out;
-    }
-    if (read_whole_file(tmpfile, &heap, err, cap) != 0) goto out;
+    else
+        rc = read_whole_file(tmpfile, heap, err, cap);
+    unlink(tmpfile);
+    rmdir(tmpdir);
+    return rc;
+}
 
-    int64_t now = clock_unix_ms();
-    uint64_t seq = dump_count;
-    snprintf(name, sizeof name, "jeprof.%d.%llu.%lld.heap", (int)getpid(), (unsigned long long)seq, (long long)now);
+/* Writes data as dir/<name> and its summary beside it. Under profiler_lock. */
+static int save_locked(const char *dir, const char *name, const char *format, const char *data, size_t len,
+                       int64_t now, const char *server_version, const char *summary_extra, char *path_out,
+                       size_t path_cap, char *err, size_t cap) {
+    char summary_name[400];
     snprintf(summary_name, sizeof summary_name, "%s.summary.json", name);
-    dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (dirfd < 0) {
         snprintf(err, cap, "cannot open %s: %s", dir, strerror(errno));
-        goto out;
+        return -1;
     }
-    if (write_new_file(dirfd, name, heap.data ? heap.data : "", heap.len, err, cap) != 0) goto out;
-
-    buf_append_cstr(&summary, "{\n  \"format\": \"jeprof\",\n  \"file\": ");
+    int rc = -1;
+    buf_t summary;
+    buf_init(&summary);
+    if (write_new_file(dirfd, name, data ? data : "", len, err, cap) != 0) goto out;
+    buf_append_cstr(&summary, "{\n  \"format\": ");
+    json_string(&summary, format);
+    buf_append_cstr(&summary, ",\n  \"file\": ");
     json_string(&summary, name);
     buf_appendf(&summary, ",\n  \"time_ms\": %lld,\n  \"pid\": %d,\n  \"server_version\": ", (long long)now,
                 (int)getpid());
@@ -310,11 +304,75 @@ int profiler_dump(const char *dir, const char *work_dir, const char *server_vers
     snprintf(last_dump, sizeof last_dump, "%s", path_out);
     rc = 0;
 out:
-    if (dirfd >= 0) close(dirfd);
-    if (tmpfile[0]) unlink(tmpfile);
-    if (tmpdir[0]) rmdir(tmpdir);
-    buf_fini(&heap);
+    close(dirfd);
     buf_fini(&summary);
+    return rc;
+}
+#endif
+
+int profiler_dump(const char *dir, const char *work_dir, const char *server_version, const char *summary_extra,
+                  char *path_out, size_t path_cap, char *err, size_t cap) {
+    if (!available) {
+        snprintf(err, cap, "%s", why_unavailable);
+        return -1;
+    }
+#ifdef BASALT_NO_JEMALLOC
+    (void)dir, (void)work_dir, (void)server_version, (void)summary_extra, (void)path_out, (void)path_cap;
+    return -1;
+#else
+    pthread_mutex_lock(&profiler_lock);
+    buf_t heap;
+    buf_init(&heap);
+    int rc = capture_locked(work_dir, &heap, err, cap);
+    if (rc == 0) {
+        int64_t now = clock_unix_ms();
+        char name[256];
+        snprintf(name, sizeof name, "jeprof.%d.%llu.%lld.heap", (int)getpid(), (unsigned long long)dump_count,
+                 (long long)now);
+        rc = save_locked(dir, name, "jeprof", heap.data, heap.len, now, server_version, summary_extra, path_out,
+                         path_cap, err, cap);
+    }
+    buf_fini(&heap);
+    pthread_mutex_unlock(&profiler_lock);
+    return rc;
+#endif
+}
+
+int profiler_capture(const char *work_dir, buf_t *heap, int64_t *time_ms, char *err, size_t cap) {
+    if (!available) {
+        snprintf(err, cap, "%s", why_unavailable);
+        return -1;
+    }
+#ifdef BASALT_NO_JEMALLOC
+    (void)work_dir, (void)heap, (void)time_ms;
+    return -1;
+#else
+    pthread_mutex_lock(&profiler_lock);
+    int rc = capture_locked(work_dir, heap, err, cap);
+    *time_ms = clock_unix_ms();
+    pthread_mutex_unlock(&profiler_lock);
+    return rc;
+#endif
+}
+
+int profiler_save(const char *dir, const char *format, const char *extension, const char *data, size_t len,
+                  int64_t time_ms, const char *server_version, const char *summary_extra, char *path_out,
+                  size_t path_cap, char *err, size_t cap) {
+    if (!available) {
+        snprintf(err, cap, "%s", why_unavailable);
+        return -1;
+    }
+#ifdef BASALT_NO_JEMALLOC
+    (void)dir, (void)format, (void)extension, (void)data, (void)len, (void)time_ms, (void)server_version;
+    (void)summary_extra, (void)path_out, (void)path_cap;
+    return -1;
+#else
+    pthread_mutex_lock(&profiler_lock);
+    char name[256];
+    snprintf(name, sizeof name, "jeprof.%d.%llu.%lld%s", (int)getpid(), (unsigned long long)dump_count,
+             (long long)time_ms, extension);
+    int rc = save_locked(dir, name, format, data, len, time_ms, server_version, summary_extra, path_out, path_cap,
+                         err, cap);
     pthread_mutex_unlock(&profiler_lock);
     return rc;
 #endif

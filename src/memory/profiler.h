@@ -40,6 +40,16 @@ void profiler_get_status(profiler_status_t *out);
 int profiler_dump(const char *dir, const char *work_dir, const char *server_version, const char *summary_extra,
                   char *path_out, size_t path_cap, char *err, size_t cap);
 
+/* The two halves of a dump, for callers that convert the profile first:
+ * capture makes jemalloc write its heap_v2 text (in a private directory
+ * under work_dir) and returns it in heap with the time; save writes
+ * "jeprof.<pid>.<seq>.<time_ms><extension>" in dir (validated by the
+ * caller) the same safe way, with its summary.json naming format. */
+int profiler_capture(const char *work_dir, buf_t *heap, int64_t *time_ms, char *err, size_t cap);
+int profiler_save(const char *dir, const char *format, const char *extension, const char *data, size_t len,
+                  int64_t time_ms, const char *server_version, const char *summary_extra, char *path_out,
+                  size_t path_cap, char *err, size_t cap);
+
 /* Appends the allocator totals as JSON members (no braces). */
 void profiler_totals_json(buf_t *out);
 

@@ -232,7 +232,8 @@ static void client_run_command(client_t *c, size_t argc) {
 /* Parses and runs every complete request in the query buffer. */
 static void client_process_input(client_t *c) {
     server_t *srv = c->worker->srv;
-    while (!c->close_after_reply && !c->blocked && !c->reply.overflowed && c->query_pos < c->query.len &&
+    while (!c->close_after_reply && !c->blocked && !c->job_pending && !c->reply.overflowed &&
+           c->query_pos < c->query.len &&
            pending_output(c) < OUTPUT_PAUSE_BYTES) {
         /* Before AUTH a client may send only small requests (as Redis), so
          * an anonymous peer cannot make us buffer large amounts. Re-read per
@@ -357,7 +358,7 @@ static void client_drive(client_t *c) {
             c->input_paused = 0;
             event_add(c->read_event, NULL);
         }
-        if (!progressed || c->blocked || c->query.len == 0) return;
+        if (!progressed || c->blocked || c->job_pending || c->query.len == 0) return;
     }
 }
 

@@ -19,6 +19,7 @@
 #include "commands/command.h"
 #include "memory/allocator.h"
 #include "memory/profiler.h"
+#include "server/bg_job.h"
 #include "server/client.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -142,6 +143,9 @@ static int worker_init(server_t *srv, worker_t *w, int id, char *err, size_t err
 }
 
 static void worker_fini(worker_t *w) {
+    /* Tasks posted after the loop stopped (a background job that ended
+     * during shutdown) still run, so what they carry is freed. */
+    worker_on_mailbox(w->mailbox_fd, 0, w);
     worker_free_clients(w);
     if (w->mailbox_event) event_free(w->mailbox_event);
     if (w->cron_event) event_free(w->cron_event);
@@ -416,6 +420,7 @@ int server_run(server_t *srv) {
     srv->nlisten = 0;
     for (int i = 0; i < srv->nworkers; i++) worker_post(&srv->workers[i], task_stop, NULL);
     for (int i = 0; i < srv->nworkers; i++) pthread_join(srv->workers[i].thread, NULL);
+    bg_jobs_shutdown();
     event_free(sigint);
     event_free(sigterm);
     return 0;

@@ -149,9 +149,10 @@ def need_jeprof():
 
 
 def run_jeprof(heap_path):
-    """``jeprof --text <server binary> <profile>`` -> stdout (asserts exit status 0)."""
+    """``jeprof --text <profile>`` -> stdout (asserts exit status 0). Dumps carry
+    their own symbols, so jeprof needs no binary (and refuses one)."""
     need_jeprof()
-    proc = subprocess.run([JEPROF, "--text", str(Path(BASALT_BIN).resolve()), str(heap_path)],
+    proc = subprocess.run([JEPROF, "--text", str(heap_path)],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, f"jeprof exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
     return proc.stdout
@@ -414,7 +415,8 @@ class TestKprofileState:
         assert err.startswith("ERR unknown subcommand '") and err.endswith("'. Try KPROFILE MEMORY HELP."), err
         assert error_of(prof, "KPROFILE", "MEMORY", "DISABLE", "x") == wrong_arity("kprofile|memory|disable")
         assert error_of(prof, "KPROFILE", "MEMORY", "STATUS", "x") == wrong_arity("kprofile|memory|status")
-        assert error_of(prof, "KPROFILE", "MEMORY", "DUMP", "/tmp", "x") == wrong_arity("kprofile|memory|dump")
+        assert error_of(prof, "KPROFILE", "MEMORY", "DUMP", "/tmp", "x") == SYNTAX  # DUMP [dir|-] [FORMAT f]
+        assert error_of(prof, "KPROFILE", "MEMORY", "DUMP", "-", "FORMAT", "x", "y") == wrong_arity("kprofile|memory|dump")
         assert error_of(prof, "KPROFILE", "MEMORY") == wrong_arity("kprofile")
         assert error_of(prof, "KPROFILE") == wrong_arity("kprofile")
         assert status(prof)["active"] == 0
@@ -428,7 +430,7 @@ class TestKprofileState:
         lines = [line.decode() for line in kprofile(prof, "HELP")]
         assert lines[0].startswith("KPROFILE MEMORY <subcommand>")
         subcommands = {line.split()[0] for line in lines[1:] if not line.startswith(" ")}
-        assert subcommands == {"ENABLE", "DISABLE", "STATUS", "DUMP"}
+        assert subcommands == {"ENABLE", "DISABLE", "STATUS", "DUMP", "TOP", "DIFF"}
 
     def test_info_memory_follows_the_profiler(self, prof):
         mem = info_memory(prof)
@@ -541,7 +543,8 @@ class TestDump:
         assert int(m.group(2)) == seq
         assert t0 - 5 <= int(m.group(3)) <= t1 + 5
         assert mode_of(heap) == (stat.S_IFREG, 0o600)
-        assert heap.read_bytes().startswith(b"heap_v2/")
+        # jeprof's self-contained form: symbols first, then jemalloc's heap_v2 text
+        assert heap.read_bytes().startswith(b"--- symbol\n") and b"\n--- heap\nheap_v2/" in heap.read_bytes()
         summ = summary_path(heap)
         assert mode_of(summ) == (stat.S_IFREG, 0o600)
         summary = json.loads(summ.read_text())

@@ -181,15 +181,19 @@ class TestDumpFormats:
 
     def test_redis_cli_pipes_a_dump(self, holder, tmp_path):
         """What an operator without disk access runs. redis-cli --raw ends its
-        output with a newline, which gzip readers take for a truncated second
-        member: strip it (docs/memory-profiling.md says so)."""
+        output with its -D delimiter (a newline), which gzip readers take for
+        a truncated second member: an empty -D gives the exact bytes
+        (docs/memory-profiling.md says so)."""
         srv, c = holder
         if shutil.which("redis-cli") is None:
             pytest.skip("redis-cli not installed")
-        out = subprocess.run(["redis-cli", "-p", str(srv.port), "--raw", "KPROFILE", "MEMORY", "DUMP", "-", "FORMAT",
-                              "pprof"], capture_output=True, timeout=60).stdout
+        base = ["redis-cli", "-p", str(srv.port), "--raw"]
+        cmd = ["KPROFILE", "MEMORY", "DUMP", "-", "FORMAT", "pprof"]
+        out = subprocess.run(base + cmd, capture_output=True, timeout=60).stdout
         assert out.endswith(b"\n")
         check_pprof(out[:-1], tmp_path)
+        exact = subprocess.run(base + ["-D", ""] + cmd, capture_output=True, timeout=60).stdout
+        check_pprof(exact, tmp_path)
 
     def test_dump_errors(self, holder):
         srv, c = holder

@@ -33,7 +33,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 .PHONY: all deps run test unit integration sanitized-test clean fuzz fuzz-run
 .SECONDARY:
 
-all: $(BUILD)/basalt-server $(UNIT_BIN)
+all: $(BUILD)/basalt-server $(UNIT_BIN) $(BUILD)/enospc_preload.so
 
 deps:
 	@./scripts/install-deps.sh
@@ -52,6 +52,12 @@ $(BUILD)/basalt-server: $(MAIN_OBJ) $(BUILD)/libbasalt.a
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libbasalt.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# Test-only fault injection (tests/integration/test_storage_errors.py):
+# LD_PRELOADed into the server, never linked into it. Not instrumented.
+$(BUILD)/enospc_preload.so: tests/fault/enospc_preload.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -fPIC -shared -o $@ $< -ldl
 
 run: deps
 	@$(MAKE) --no-print-directory all

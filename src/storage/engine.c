@@ -1,5 +1,6 @@
 #include "storage/engine.h"
 
+#include <pthread.h>
 #include <rocksdb/c.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 
 #include "storage/encoding.h"
 #include "util/clock.h"
+#include "util/log.h"
 
 struct engine {
     rocksdb_t *db;
@@ -21,6 +23,15 @@ struct engine {
     rocksdb_compactionfilter_t *filters[CF_COUNT];
     atomic_uint_fast64_t writes;
     uint64_t write_buffer_bytes;
+    /* Write failures (a full disk, a failing device): counted, and the
+     * last one kept for INFO. write_failing says whether the most recent
+     * write failed; it changes only under error_lock so that the log says
+     * once when writes start failing and once when they work again. */
+    atomic_uint_fast64_t write_errors;
+    atomic_int write_failing;
+    pthread_mutex_t error_lock;
+    char last_write_error[256];
+    int64_t last_write_error_ms;
 };
 
 struct engine_batch {
@@ -44,6 +55,36 @@ static int take_error(char *rocks_err, engine_err_t *err, const char *what) {
     if (err) snprintf(err->msg, sizeof err->msg, "%s: %s", what, rocks_err);
     rocksdb_free(rocks_err);
     return -1;
+}
+
+/* Accounts for the outcome of a write: a failure is counted and remembered,
+ * and the transitions between working and failing writes are logged. While
+ * RocksDB is in its background-error state it refuses writes without
+ * touching the WAL; reads keep working. A full disk recovers by itself:
+ * RocksDB's SstFileManager polls for free space and resumes. */
+static int write_outcome(engine_t *e, char *rocks_err, engine_err_t *err, const char *what) {
+    if (!rocks_err) {
+        if (atomic_load_explicit(&e->write_failing, memory_order_relaxed)) {
+            pthread_mutex_lock(&e->error_lock);
+            if (atomic_load(&e->write_failing)) {
+                atomic_store(&e->write_failing, 0);
+                log_warning("storage: writes succeed again after %llu failed writes",
+                            (unsigned long long)atomic_load(&e->write_errors));
+            }
+            pthread_mutex_unlock(&e->error_lock);
+        }
+        return 0;
+    }
+    atomic_fetch_add_explicit(&e->write_errors, 1, memory_order_relaxed);
+    pthread_mutex_lock(&e->error_lock);
+    snprintf(e->last_write_error, sizeof e->last_write_error, "%s", rocks_err);
+    e->last_write_error_ms = clock_unix_ms();
+    if (!atomic_load(&e->write_failing)) {
+        atomic_store(&e->write_failing, 1);
+        log_warning("storage: write failed, writes answer errors until it recovers: %s", rocks_err);
+    }
+    pthread_mutex_unlock(&e->error_lock);
+    return take_error(rocks_err, err, what);
 }
 
 /* ---- compaction filters: reclaim expired keys and stale collections ---- */
@@ -119,6 +160,7 @@ int engine_open(const engine_options_t *o, engine_t **out, engine_err_t *err) {
         return -1;
     }
     e->write_buffer_bytes = o->write_buffer_bytes;
+    pthread_mutex_init(&e->error_lock, NULL);
     e->cache = rocksdb_cache_create_lru(o->block_cache_bytes);
     e->table_opts = rocksdb_block_based_options_create();
     rocksdb_block_based_options_set_block_cache(e->table_opts, e->cache);
@@ -133,6 +175,15 @@ int engine_open(const engine_options_t *o, engine_t **out, engine_err_t *err) {
     rocksdb_options_set_max_background_jobs(e->db_opts, o->max_background_jobs);
     rocksdb_options_set_bytes_per_sync(e->db_opts, 1 << 20);
     rocksdb_options_set_keep_log_file_num(e->db_opts, 4);
+    /* The unused "default" family too: after a full disk RocksDB resumes
+     * writes once the largest family's write buffer fits on the disk, and
+     * RocksDB's own default (64 MiB) would count here otherwise. */
+    rocksdb_options_set_write_buffer_size(e->db_opts, o->write_buffer_bytes);
+    /* Debian's librocksdb is built with assertions: once a write to the
+     * info LOG fails (a full disk), its next line aborts the process. At
+     * "fatal" nothing but the header written at open reaches the LOG, so a
+     * full disk stays an error reply (docs/durability.md). */
+    rocksdb_options_set_info_log_level(e->db_opts, o->info_log_level);
 
     const char *names[CF_COUNT];
     for (int i = 0; i < CF_COUNT; i++) {
@@ -204,6 +255,7 @@ void engine_close(engine_t *e) {
     if (e->db_opts) rocksdb_options_destroy(e->db_opts);
     if (e->table_opts) rocksdb_block_based_options_destroy(e->table_opts);
     if (e->cache) rocksdb_cache_destroy(e->cache);
+    pthread_mutex_destroy(&e->error_lock);
     free(e);
 }
 
@@ -256,7 +308,7 @@ int engine_batch_count(engine_batch_t *b) { return rocksdb_writebatch_count(b->w
 int engine_write(engine_t *e, engine_batch_t *b, engine_err_t *err) {
     char *rerr = NULL;
     rocksdb_write(e->db, e->write_opts, b->wb, &rerr);
-    if (take_error(rerr, err, "write failed") != 0) return -1;
+    if (write_outcome(e, rerr, err, "write failed") != 0) return -1;
     atomic_fetch_add_explicit(&e->writes, 1, memory_order_relaxed);
     return 0;
 }
@@ -264,12 +316,24 @@ int engine_write(engine_t *e, engine_batch_t *b, engine_err_t *err) {
 int engine_put(engine_t *e, enum engine_cf cf, slice_t key, slice_t value, engine_err_t *err) {
     char *rerr = NULL;
     rocksdb_put_cf(e->db, e->write_opts, e->cf[cf], key.ptr, key.len, value.ptr, value.len, &rerr);
-    if (take_error(rerr, err, "write failed") != 0) return -1;
+    if (write_outcome(e, rerr, err, "write failed") != 0) return -1;
     atomic_fetch_add_explicit(&e->writes, 1, memory_order_relaxed);
     return 0;
 }
 
 uint64_t engine_writes(engine_t *e) { return atomic_load_explicit(&e->writes, memory_order_relaxed); }
+
+void engine_write_health(engine_t *e, engine_write_health_t *out) {
+    memset(out, 0, sizeof *out);
+    out->failing = atomic_load(&e->write_failing);
+    out->errors = atomic_load_explicit(&e->write_errors, memory_order_relaxed);
+    pthread_mutex_lock(&e->error_lock);
+    snprintf(out->last_error, sizeof out->last_error, "%s", e->last_write_error);
+    out->last_error_ms = e->last_write_error_ms;
+    pthread_mutex_unlock(&e->error_lock);
+    uint64_t bg = 0;
+    if (rocksdb_property_int(e->db, "rocksdb.background-errors", &bg) == 0) out->background_errors = bg;
+}
 
 /* ---- iteration ---- */
 
@@ -354,7 +418,7 @@ int engine_delete_all(engine_t *e, engine_err_t *err) {
             rocksdb_compact_range_cf(e->db, e->cf[i], "", 0, end, len + 1);
         }
         free(end);
-        if (take_error(rerr, err, "flush failed") != 0) return -1;
+        if (write_outcome(e, rerr, err, "flush failed") != 0) return -1;
     }
     atomic_fetch_add_explicit(&e->writes, 1, memory_order_relaxed);
     return 0;

@@ -119,9 +119,11 @@ static void info_persistence(cmd_ctx_t *ctx, buf_t *o) {
     for (char *c = h.last_error; *c; c++)
         if (*c == '\r' || *c == '\n') *c = ' ';
     buf_appendf(o,
-                "rocksdb_write_status:%s\r\nrocksdb_write_errors:%llu\r\nrocksdb_background_errors:%llu\r\n"
+                "rocksdb_write_status:%s\r\nrocksdb_write_errors:%llu\r\nrocksdb_write_recoveries:%llu\r\n"
+                "rocksdb_background_errors:%llu\r\n"
                 "rocksdb_last_write_error:%s\r\nrocksdb_last_write_error_time:%lld\r\n\r\n",
-                h.failing ? "err" : "ok", (unsigned long long)h.errors, (unsigned long long)h.background_errors,
+                h.failing ? "err" : "ok", (unsigned long long)h.errors, (unsigned long long)h.recoveries,
+                (unsigned long long)h.background_errors,
                 h.last_error, (long long)(h.last_error_ms / 1000));
 }
 

@@ -109,7 +109,8 @@ uint64_t engine_writes(engine_t *e);
 typedef struct engine_write_health {
     int failing;                 /* the most recent write failed */
     uint64_t errors;             /* failed writes since open */
-    uint64_t background_errors;  /* RocksDB's count of background errors since open */
+    uint64_t background_errors;  /* RocksDB's count of background errors since this open */
+    uint64_t recoveries;         /* reopens that brought writes back */
     char last_error[256];        /* RocksDB's message of the last failure, "" if none */
     int64_t last_error_ms;       /* when (Unix ms), 0 if never */
 } engine_write_health_t;

@@ -3,7 +3,8 @@
 # missing. Safe to run repeatedly: it asks apt only when dpkg lacks a package.
 set -e
 PKGS="build-essential pkg-config librocksdb-dev libjemalloc-dev libevent-dev zlib1g-dev libdw-dev \
-python3 python3-pytest python3-redis redis-tools redis-server"
+python3 python3-pytest python3-redis redis-tools redis-server \
+clang libclang-rt-dev"
 missing=""
 for p in $PKGS; do
     dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

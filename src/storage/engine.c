@@ -106,8 +106,14 @@ static int write_refused(engine_t *e, engine_err_t *err, const char *what) {
     return -1;
 }
 
+/* Only I/O errors (RocksDB's "IO error: ..." status, a full disk included)
+ * mean the WAL or a table file could not be written; others (an invalid
+ * option such as sync without a WAL) are answered as they are, since a
+ * reopen would not change them. */
 static int write_outcome(engine_t *e, char *rocks_err, engine_err_t *err, const char *what) {
-    return rocks_err ? write_failed(e, rocks_err, err, what) : 0;
+    if (!rocks_err) return 0;
+    if (strncmp(rocks_err, "IO error", 8) == 0) return write_failed(e, rocks_err, err, what);
+    return take_error(rocks_err, err, what);
 }
 
 /* ---- compaction filters: reclaim expired keys and stale collections ---- */

@@ -30,10 +30,10 @@ MAIN_OBJ := $(BUILD)/obj/src/server/main.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run test unit integration sanitized-test clean
+.PHONY: all deps run test unit integration sanitized-test clean fuzz fuzz-run
 .SECONDARY:
 
-all: $(BUILD)/basalt-server $(UNIT_BIN)
+all: $(BUILD)/basalt-server $(UNIT_BIN) $(BUILD)/enospc_preload.so
 
 deps:
 	@./scripts/install-deps.sh
@@ -52,6 +52,12 @@ $(BUILD)/basalt-server: $(MAIN_OBJ) $(BUILD)/libbasalt.a
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libbasalt.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# Test-only fault injection (tests/integration/test_storage_errors.py):
+# LD_PRELOADed into the server, never linked into it. Not instrumented.
+$(BUILD)/enospc_preload.so: tests/fault/enospc_preload.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -fPIC -shared -o $@ $< -ldl
 
 run: deps
 	@$(MAKE) --no-print-directory all
@@ -77,7 +83,29 @@ sanitized-test:
 	@ASAN_OPTIONS=detect_leaks=1 $(MAKE) --no-print-directory SANITIZE=1 unit
 	ASAN_OPTIONS=detect_leaks=1 BASALT_SERVER=$(CURDIR)/build-asan/basalt-server /usr/bin/python3 -m pytest tests/integration -q
 
+# libFuzzer target for the request parser (clang only). `make fuzz-run`
+# fuzzes for FUZZ_SECONDS starting from the committed seed corpus; new inputs
+# go to build-fuzz/corpus, crashes to build-fuzz/crash-*. It fails on any
+# crash, leak, sanitizer report or invariant violation.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS   := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -g -O1 \
+                -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Isrc
+FUZZ_SRC     := tests/fuzz/fuzz_resp_parser.c src/server/resp_parser.c src/util/strutil.c
+
+fuzz: build-fuzz/fuzz_resp_parser
+
+build-fuzz/fuzz_resp_parser: $(FUZZ_SRC) src/server/resp_parser.h src/util/strutil.h src/util/slice.h
+	@mkdir -p build-fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(FUZZ_SRC) -lm
+
+fuzz-run: build-fuzz/fuzz_resp_parser
+	@mkdir -p build-fuzz/corpus
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./build-fuzz/fuzz_resp_parser \
+	    -max_total_time=$(FUZZ_SECONDS) -max_len=2048 -timeout=10 -print_final_stats=1 \
+	    -dict=tests/fuzz/resp.dict -artifact_prefix=build-fuzz/ build-fuzz/corpus tests/fuzz/corpus/resp
+
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_SRC:tests/unit/%.c=$(BUILD)/obj/tests/unit/%.d)

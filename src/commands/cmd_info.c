@@ -109,9 +109,22 @@ static void info_persistence(cmd_ctx_t *ctx, buf_t *o) {
                 "# Persistence\r\nloading:0\r\nasync_loading:0\r\nrdb_changes_since_last_save:0\r\n"
                 "rdb_bgsave_in_progress:0\r\nrdb_last_save_time:%lld\r\nrdb_last_bgsave_status:ok\r\n"
                 "aof_enabled:0\r\naof_rewrite_in_progress:0\r\naof_last_write_status:ok\r\n"
-                "rocksdb_wal_enabled:%d\r\nrocksdb_wal_sync:%d\r\nrocksdb_writes:%llu\r\n\r\n",
+                "rocksdb_wal_enabled:%d\r\nrocksdb_wal_sync:%d\r\nrocksdb_writes:%llu\r\n",
                 (long long)(ctx->srv->lastsave_ms / 1000), config_int(cfg, CONF_ROCKSDB_DISABLE_WAL) ? 0 : 1,
                 (int)config_int(cfg, CONF_ROCKSDB_SYNC), (unsigned long long)engine_writes(db_engine(ctx->db)));
+    /* Write health: a full disk or failing device turns writes into error
+     * replies; these say so, and since when (docs/durability.md). */
+    engine_write_health_t h;
+    engine_write_health(db_engine(ctx->db), &h);
+    for (char *c = h.last_error; *c; c++)
+        if (*c == '\r' || *c == '\n') *c = ' ';
+    buf_appendf(o,
+                "rocksdb_write_status:%s\r\nrocksdb_write_errors:%llu\r\nrocksdb_write_recoveries:%llu\r\n"
+                "rocksdb_background_errors:%llu\r\n"
+                "rocksdb_last_write_error:%s\r\nrocksdb_last_write_error_time:%lld\r\n\r\n",
+                h.failing ? "err" : "ok", (unsigned long long)h.errors, (unsigned long long)h.recoveries,
+                (unsigned long long)h.background_errors,
+                h.last_error, (long long)(h.last_error_ms / 1000));
 }
 
 static void info_stats(cmd_ctx_t *ctx, buf_t *o) {

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "commands/command.h"
+#include "memory/debug_leak.h"
 #include "memory/heap_hold.h"
 #include "server/server.h"
 #include "util/clock.h"
@@ -442,6 +443,18 @@ void cmd_debug(cmd_ctx_t *ctx) {
         reply_int(ctx->reply, (long long)debug_heap_held());
     } else if (slice_eq_nocase(sub, "heap-release") && ctx->argc == 2) {
         reply_int(ctx->reply, (long long)debug_heap_release());
+    } else if (slice_eq_nocase(sub, "leak") && ctx->argc == 3) {
+        long long bytes;
+        if (!arg_to_ll(ctx, ctx->argv[2], &bytes)) return;
+        if (bytes < 1 || bytes > (1LL << 20)) {
+            reply_error(ctx->reply, "ERR LEAK needs 1 <= bytes <= 1 MiB");
+            return;
+        }
+        if (debug_leak((size_t)bytes) != 0) {
+            reply_error(ctx->reply, "ERR out of memory");
+            return;
+        }
+        reply_ok(ctx->reply);
     } else if (slice_eq_nocase(sub, "help")) {
         static const char *const lines[] = {
             "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -449,11 +462,12 @@ void cmd_debug(cmd_ctx_t *ctx) {
             "HEAP-HOLD <bytes> <count>", "    Allocate and keep <count> blocks totalling <bytes> (profiler tests).",
             "HEAP-STACKS <count>", "    Keep <count> 64-byte blocks, each from a distinct call stack (profile sizes).",
             "HEAP-RELEASE", "    Free every block kept by HEAP-HOLD and HEAP-STACKS.",
+            "LEAK <bytes>", "    Allocate <bytes> and lose the pointer (LeakSanitizer must report it at exit).",
             "HELP", "    Print this help.",
         };
         reply_help(ctx->reply, lines, sizeof lines / sizeof lines[0]);
     } else {
-        static const char *const known[] = {"sleep", "heap-hold", "heap-stacks", "heap-release"};
+        static const char *const known[] = {"sleep", "heap-hold", "heap-stacks", "heap-release", "leak"};
         reply_subcommand_error(ctx, known, sizeof known / sizeof known[0]);
     }
 }

@@ -17,6 +17,8 @@
 
 const char *const config_loglevels[] = {"debug", "verbose", "notice", "warning", NULL};
 const char *const config_compressions[] = {"no", "snappy", "lz4", "zstd", "zlib", NULL};
+/* In RocksDB's InfoLogLevel order: the index is the level. */
+const char *const config_info_log_levels[] = {"debug", "info", "warn", "error", "fatal", "header", NULL};
 
 typedef struct config_entry {
     const char *name;

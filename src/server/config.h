@@ -52,7 +52,9 @@
     X(ROCKSDB_SYNC, "rocksdb.write_options.sync", CFG_BOOL, 1, "no", 0, 1, NULL,                                  \
       "fsync the WAL before acknowledging each write")                                                          \
     X(ROCKSDB_DISABLE_WAL, "rocksdb.write_options.disable_wal", CFG_BOOL, 0, "no", 0, 1, NULL,                    \
-      "write without the WAL (acknowledged writes may be lost on a crash)")
+      "write without the WAL (acknowledged writes may be lost on a crash)")                                     \
+    X(ROCKSDB_INFO_LOG_LEVEL, "rocksdb.info_log_level", CFG_ENUM, 0, "fatal", 0, 0, config_info_log_levels,       \
+      "detail of RocksDB's LOG: debug, info, warn, error, fatal, header; below fatal a full disk can abort")
 
 enum config_type { CFG_INT, CFG_BOOL, CFG_STRING, CFG_MEMORY, CFG_ENUM, CFG_OBUF_LIMIT };
 
@@ -62,6 +64,7 @@ enum config_id { CONFIG_TABLE(CONFIG_ID) CONF_COUNT };
 
 extern const char *const config_loglevels[];
 extern const char *const config_compressions[];
+extern const char *const config_info_log_levels[];
 
 typedef struct config config_t;
 

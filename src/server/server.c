@@ -320,6 +320,7 @@ int server_init(server_t *srv, config_t *config, char *err, size_t errlen) {
         .compression = compression,
         .sync_writes = (int)config_int(config, CONF_ROCKSDB_SYNC),
         .disable_wal = (int)config_int(config, CONF_ROCKSDB_DISABLE_WAL),
+        .info_log_level = (int)config_int(config, CONF_ROCKSDB_INFO_LOG_LEVEL),
     };
     engine_err_t eerr = {{0}};
     if (eo.sync_writes && eo.disable_wal) {

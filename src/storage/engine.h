@@ -32,6 +32,7 @@ typedef struct engine_options {
     const char *compression; /* no, snappy, lz4, zstd, zlib */
     int sync_writes;         /* fsync the WAL on every write */
     int disable_wal;
+    int info_log_level; /* RocksDB's InfoLogLevel: 0 = debug ... 4 = fatal, 5 = header */
 } engine_options_t;
 
 int engine_open(const engine_options_t *opts, engine_t **out, engine_err_t *err);
@@ -103,5 +104,16 @@ void engine_memory(engine_t *e, engine_memory_t *out);
 
 /* Number of WriteBatches applied since open. */
 uint64_t engine_writes(engine_t *e);
+
+/* Whether writes work, for INFO and operators. */
+typedef struct engine_write_health {
+    int failing;                 /* the most recent write failed */
+    uint64_t errors;             /* failed writes since open */
+    uint64_t background_errors;  /* RocksDB's count of background errors since this open */
+    uint64_t recoveries;         /* reopens that brought writes back */
+    char last_error[256];        /* RocksDB's message of the last failure, "" if none */
+    int64_t last_error_ms;       /* when (Unix ms), 0 if never */
+} engine_write_health_t;
+void engine_write_health(engine_t *e, engine_write_health_t *out);
 
 #endif

@@ -83,7 +83,8 @@ class ServerProcess:
     """One server process with its own temporary data directory.
 
     ``config`` holds extra ``--key value`` overrides; ``conf_text`` is written
-    to a config file (``self.conf_path``) passed as the first argument.
+    to a config file (``self.conf_path``) passed as the first argument;
+    ``self.env`` holds extra environment variables for the process.
     """
 
     def __init__(self, config=None, conf_text=None, target=TARGET):
@@ -100,6 +101,7 @@ class ServerProcess:
         self.stderr_path = self.root / "stderr.log"
         self.port = free_port()
         self.proc = None
+        self.env = {}
 
     # -- command line ---------------------------------------------------
 
@@ -125,6 +127,7 @@ class ServerProcess:
             self.proc = subprocess.Popen(
                 self.command_line() + list(extra_args),
                 stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=self.root,
+                env={**os.environ, **self.env} if self.env else None,
             )
         return self.proc
 

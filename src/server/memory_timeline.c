@@ -101,6 +101,7 @@ static void timespec_add_ms(struct timespec *ts, long ms) {
 
 static void *sampler_main(void *arg) {
     memory_timeline_t *t = arg;
+    pthread_setname_np(pthread_self(), "mem-sampler"); /* shows in top -H and /proc */
     struct timespec next;
     clock_gettime(CLOCK_MONOTONIC, &next);
     pthread_mutex_lock(&t->lock);
@@ -231,6 +232,7 @@ static void enforce_retention(memory_timeline_t *t) {
 
 static void *dumper_main(void *arg) {
     memory_timeline_t *t = arg;
+    pthread_setname_np(pthread_self(), "mem-autodump");
     pthread_mutex_lock(&t->lock);
     for (;;) {
         while (!t->stop && !t->pending_reasons && !t->trim_pending) pthread_cond_wait(&t->wake, &t->lock);

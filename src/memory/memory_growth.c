@@ -139,8 +139,8 @@ int memory_growth_parse_windows(const char *text, int64_t *windows, char *err, s
         if (!*p) break;
         size_t len = strcspn(p, " ");
         long long v;
-        if (!str_to_ll(p, len, &v) || v < 1 || v > 7LL * 24 * 3600) {
-            snprintf(err, cap, "windows must be numbers of seconds between 1 and 604800, separated by spaces");
+        if (!str_to_ll(p, len, &v) || v < 1 || v > 24LL * 3600) {
+            snprintf(err, cap, "windows must be numbers of seconds between 1 and 86400, separated by spaces");
             return -1;
         }
         if (n == MEMORY_GROWTH_MAX_WINDOWS) {

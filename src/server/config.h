@@ -41,7 +41,7 @@
       "automatic heap profiles kept in profiling-dir; the oldest are removed first")                            \
     X(PROFILING_DUMP_ON_GROWTH, "profiling-dump-on-growth", CFG_MEMORY, 1, "0", 0, 1125899906842624LL, NULL,     \
       "write a heap profile when allocated memory passes its previous peak by this much; 0 = off")             \
-    X(MEMORY_HISTORY_SECONDS, "memory-history-seconds", CFG_INT, 1, "3600", 1, 604800, NULL,                     \
+    X(MEMORY_HISTORY_SECONDS, "memory-history-seconds", CFG_INT, 1, "3600", 1, 86400, NULL,                      \
       "seconds of per-second memory samples kept for KPROFILE MEMORY HISTORY and MEMORY DOCTOR (80 bytes each)") \
     X(MEMORY_DOCTOR_WINDOWS, "memory-doctor-windows", CFG_STRING, 1, "60 600 3600", 0, 0, NULL,                  \
       "windows in seconds over which MEMORY DOCTOR looks for sustained memory growth, separated by spaces")      \

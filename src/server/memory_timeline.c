@@ -39,7 +39,9 @@ struct memory_timeline {
 
 /* ---- sampling ---- */
 
-void memory_timeline_sample(server_t *srv, memory_sample_t *out) {
+/* One sample, and the profiler's status read for it (the policy needs it
+ * too: reading it twice would double the allocator statistics walk). */
+static void sample_with_status(server_t *srv, memory_sample_t *out, profiler_status_t *ps) {
     memset(out, 0, sizeof *out);
     allocator_stats_t a;
     server_memory_sample(srv, &a);
@@ -57,9 +59,13 @@ void memory_timeline_sample(server_t *srv, memory_sample_t *out) {
     for (client_t *c = srv->clients; c; c = c->next)
         out->client_buffers += sizeof *c + atomic_load(&c->query_len) + atomic_load(&c->output_len);
     pthread_mutex_unlock(&srv->clients_lock);
+    profiler_get_status(ps);
+    out->profiler = ps->overhead_bytes;
+}
+
+void memory_timeline_sample(server_t *srv, memory_sample_t *out) {
     profiler_status_t ps;
-    profiler_get_status(&ps);
-    out->profiler = ps.overhead_bytes;
+    sample_with_status(srv, out, &ps);
 }
 
 /* One tick: record a sample, then ask the dumper for a profile if a rule
@@ -67,11 +73,10 @@ void memory_timeline_sample(server_t *srv, memory_sample_t *out) {
 static void sampler_tick(memory_timeline_t *t) {
     server_t *srv = t->srv;
     memory_sample_t s;
-    memory_timeline_sample(srv, &s);
+    profiler_status_t ps;
+    sample_with_status(srv, &s, &ps);
     memory_history_push(t->history, &s);
 
-    profiler_status_t ps;
-    profiler_get_status(&ps);
     auto_dump_inputs_t in = {
         .now_ms = s.time_ms,
         .profiling_active = ps.active,

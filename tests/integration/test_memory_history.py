@@ -171,7 +171,8 @@ def test_history_capacity(start_server):
 
 def test_history_config_errors(r):
     before = config_get(r, "memory-history-seconds")
-    assert error_of(r, "CONFIG", "SET", "memory-history-seconds", "0").startswith("ERR CONFIG SET failed")
+    for bad in ("0", "86401", "x"):
+        assert error_of(r, "CONFIG", "SET", "memory-history-seconds", bad).startswith("ERR CONFIG SET failed")
     assert config_get(r, "memory-history-seconds") == before
 
 

@@ -140,7 +140,7 @@ TEST(parse_windows) {
     CHECK_EQ(memory_growth_parse_windows("", w, err, sizeof err), -1);
     CHECK_EQ(memory_growth_parse_windows("0", w, err, sizeof err), -1);
     CHECK_EQ(memory_growth_parse_windows("10 x", w, err, sizeof err), -1);
-    CHECK_EQ(memory_growth_parse_windows("604801", w, err, sizeof err), -1);
+    CHECK_EQ(memory_growth_parse_windows("86401", w, err, sizeof err), -1);
     CHECK_EQ(memory_growth_parse_windows("1 2 3 4 5 6 7 8 9", w, err, sizeof err), -1);
 }
 

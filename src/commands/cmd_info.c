@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "commands/command.h"
+#include "commands/cmd_memory_timeline.h"
 #include "memory/allocator.h"
 #include "memory/profiler.h"
 #include "server/server.h"
@@ -100,6 +101,7 @@ static void info_memory(cmd_ctx_t *ctx, buf_t *o) {
                     w->thread_allocated ? (unsigned long long)*w->thread_allocated : 0ULL, i,
                     w->thread_deallocated ? (unsigned long long)*w->thread_deallocated : 0ULL);
     }
+    info_memory_timeline(ctx, o);
     buf_append_cstr(o, "\r\n");
 }
 

@@ -12,6 +12,7 @@
 #include "commands/command.h"
 #include "commands/kprofile.h"
 #include "memory/heap_profile.h"
+#include "memory/profile_dump.h"
 #include "memory/profile_formats.h"
 #include "memory/profile_sites.h"
 #include "memory/profiler.h"
@@ -121,30 +122,11 @@ static profile_job_t *new_job(cmd_ctx_t *ctx, int kind) {
 
 /* ---- on the job thread ---- */
 
-/* A fresh profile of this process, symbolized. */
+/* A fresh profile of this process, symbolized; errors become the reply. */
 static heap_profile_t *capture_profile(profile_job_t *job, reply_t *r) {
-    char err[512];
-    buf_t text;
-    buf_init(&text);
-    int64_t now = 0;
-    heap_profile_t *p = NULL;
-    if (profiler_capture(job->work_dir, &text, &now, err, sizeof err) != 0) {
-        reply_errorf(r, "ERR dump failed: %s", err);
-    } else if (heap_profile_load(text.data ? text.data : "", text.len, 1, &p, err, sizeof err) != 0) {
-        reply_errorf(r, "ERR cannot read jemalloc's profile: %s", err);
-        p = NULL;
-    } else {
-        p->time_ms = now;
-        p->pid = (int)getpid();
-        free((char *)p->title);
-        p->title = strdup(job->title);
-        if (!p->title) {
-            reply_error(r, "ERR out of memory");
-            heap_profile_free(p);
-            p = NULL;
-        }
-    }
-    buf_fini(&text);
+    char err[600];
+    heap_profile_t *p = profile_capture_symbolized(job->work_dir, job->title, err, sizeof err);
+    if (!p) reply_errorf(r, "ERR %s", err);
     return p;
 }
 

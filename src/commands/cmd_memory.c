@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "commands/cmd_memory_timeline.h"
 #include "commands/command.h"
 #include "commands/kprofile.h"
 #include "memory/allocator.h"
@@ -141,7 +142,7 @@ static void kprofile_status(cmd_ctx_t *ctx) {
     reply_t *r = ctx->reply;
     long long extra = 0;
     reply_allocator_fields(r, ctx->srv, &extra, 1);
-    reply_map(r, 10 + extra);
+    reply_map(r, 10 + KPROFILE_AUTO_DUMP_PAIRS + extra);
     reply_bulk_cstr(r, "available");
     reply_int(r, st.available);
     reply_bulk_cstr(r, "active");
@@ -162,6 +163,7 @@ static void kprofile_status(cmd_ctx_t *ctx) {
     reply_int(r, (long long)st.overhead_bytes);
     reply_bulk_cstr(r, "allocator");
     reply_bulk_cstr(r, allocator_name());
+    kprofile_status_auto_dumps(ctx);
     reply_allocator_fields(r, ctx->srv, &extra, 0);
 }
 
@@ -197,17 +199,27 @@ void cmd_kprofile(cmd_ctx_t *ctx) {
             "    The n largest allocation sites of the live heap, symbolized, with bytes, objects and share.",
             "DIFF <base-dump> <dump> [FORMAT f] [COUNT n] [BY bytes|objects] [DEPTH <frames>]",
             "    Growth by call stack between two dumps of profiling-dir or profiling-dump-dirs.",
+            "HISTORY [<seconds>]", "    Per-second memory samples (all, or the last <seconds>), oldest first, after a",
+            "    header of field names. Works without the profiler.",
         };
         reply_help(ctx->reply, lines, sizeof lines / sizeof lines[0]);
         return;
     }
     int known = slice_eq_nocase(sub, "enable") || slice_eq_nocase(sub, "disable") ||
                 slice_eq_nocase(sub, "status") || slice_eq_nocase(sub, "dump") || slice_eq_nocase(sub, "top") ||
-                slice_eq_nocase(sub, "diff");
+                slice_eq_nocase(sub, "diff") ||
+                slice_eq_nocase(sub, "history");
     if (!known) {
         char name[64];
         arg_to_cstr(sub, name, sizeof name);
         reply_errorf(ctx->reply, "ERR unknown subcommand '%s'. Try KPROFILE MEMORY HELP.", name);
+        return;
+    }
+    if (slice_eq_nocase(sub, "history")) { /* allocator and RocksDB numbers: no profiler needed */
+        if (ctx->argc <= 4)
+            kprofile_history(ctx);
+        else
+            reply_error(ctx->reply, "ERR wrong number of arguments for 'kprofile|memory|history' command");
         return;
     }
     if (slice_eq_nocase(sub, "diff")) { /* reads files: works without the profiler too */
@@ -389,6 +401,7 @@ static void memory_doctor(cmd_ctx_t *ctx) {
                         (unsigned long long)(m.rocks.block_cache_capacity / MiB));
             issues++;
         }
+        issues += memory_doctor_growth(ctx, &out);
         if (m.profiling_active) {
             buf_appendf(&out, " * Heap profiling has been active for %lld s (overhead about %llu KiB). Switch it "
                               "off with KPROFILE MEMORY DISABLE when you are done.\n\n",

@@ -310,34 +310,6 @@ out:
 }
 #endif
 
-int profiler_dump(const char *dir, const char *work_dir, const char *server_version, const char *summary_extra,
-                  char *path_out, size_t path_cap, char *err, size_t cap) {
-    if (!available) {
-        snprintf(err, cap, "%s", why_unavailable);
-        return -1;
-    }
-#ifdef BASALT_NO_JEMALLOC
-    (void)dir, (void)work_dir, (void)server_version, (void)summary_extra, (void)path_out, (void)path_cap;
-    return -1;
-#else
-    pthread_mutex_lock(&profiler_lock);
-    buf_t heap;
-    buf_init(&heap);
-    int rc = capture_locked(work_dir, &heap, err, cap);
-    if (rc == 0) {
-        int64_t now = clock_unix_ms();
-        char name[256];
-        snprintf(name, sizeof name, "jeprof.%d.%llu.%lld.heap", (int)getpid(), (unsigned long long)dump_count,
-                 (long long)now);
-        rc = save_locked(dir, name, "jeprof", heap.data, heap.len, now, server_version, summary_extra, path_out,
-                         path_cap, err, cap);
-    }
-    buf_fini(&heap);
-    pthread_mutex_unlock(&profiler_lock);
-    return rc;
-#endif
-}
-
 int profiler_capture(const char *work_dir, buf_t *heap, int64_t *time_ms, char *err, size_t cap) {
     if (!available) {
         snprintf(err, cap, "%s", why_unavailable);

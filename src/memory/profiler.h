@@ -32,14 +32,6 @@ int profiler_enable(uint64_t sample_bytes, uint64_t *effective, char *err, size_
 int profiler_disable(char *err, size_t cap);
 void profiler_get_status(profiler_status_t *out);
 
-/* Writes "jeprof.<pid>.<seq>.<unix-ms>.heap" in dir (which the caller has
- * validated) and "<same>.summary.json" beside it. work_dir is a directory
- * the server owns, where jemalloc writes before the file is copied into
- * place. summary_extra is appended to the JSON object (already formatted
- * "key": value pairs, may be empty). The full path goes to path_out. */
-int profiler_dump(const char *dir, const char *work_dir, const char *server_version, const char *summary_extra,
-                  char *path_out, size_t path_cap, char *err, size_t cap);
-
 /* The two halves of a dump, for callers that convert the profile first:
  * capture makes jemalloc write its heap_v2 text (in a private directory
  * under work_dir) and returns it in heap with the time; save writes

@@ -39,6 +39,16 @@
       "where KPROFILE MEMORY DUMP writes heap profiles; empty = <dir>/profiles (created on demand)")             \
     X(PROFILING_DUMP_DIRS, "profiling-dump-dirs", CFG_STRING, 0, "/tmp", 0, 0, NULL,                               \
       "other absolute directories a client may name in KPROFILE MEMORY DUMP <dir>, separated by spaces")         \
+    X(PROFILING_DUMP_INTERVAL, "profiling-dump-interval", CFG_INT, 1, "0", 0, 31536000, NULL,                   \
+      "write a heap profile into profiling-dir every this many seconds while profiling is active; 0 = off")     \
+    X(PROFILING_DUMP_KEEP, "profiling-dump-keep", CFG_INT, 1, "10", 1, 1000000, NULL,                            \
+      "automatic heap profiles kept in profiling-dir; the oldest are removed first")                            \
+    X(PROFILING_DUMP_ON_GROWTH, "profiling-dump-on-growth", CFG_MEMORY, 1, "0", 0, 1125899906842624LL, NULL,     \
+      "write a heap profile when allocated memory passes its previous peak by this much; 0 = off")             \
+    X(MEMORY_HISTORY_SECONDS, "memory-history-seconds", CFG_INT, 1, "3600", 1, 86400, NULL,                      \
+      "seconds of per-second memory samples kept for KPROFILE MEMORY HISTORY and MEMORY DOCTOR (80 bytes each)") \
+    X(MEMORY_DOCTOR_WINDOWS, "memory-doctor-windows", CFG_STRING, 1, "60 600 3600", 0, 0, NULL,                  \
+      "windows in seconds over which MEMORY DOCTOR looks for sustained memory growth, separated by spaces")      \
     X(ROCKSDB_BLOCK_CACHE_SIZE, "rocksdb.block_cache_size", CFG_INT, 0, "256", 1, 1048576, NULL,                 \
       "block cache size in MiB")                                                                                 \
     X(ROCKSDB_WRITE_BUFFER_SIZE, "rocksdb.write_buffer_size", CFG_INT, 0, "64", 1, 65536, NULL,                  \

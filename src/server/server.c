@@ -21,6 +21,7 @@
 #include "memory/profiler.h"
 #include "server/bg_job.h"
 #include "server/client.h"
+#include "server/memory_timeline.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -273,7 +274,7 @@ static int apply_config(void *arg, enum config_id id, char *err, size_t errlen) 
     }
     if (id == CONF_TIMEOUT)
         for (int i = 0; i < srv->nworkers; i++) worker_post(&srv->workers[i], task_reap, NULL);
-    return 0;
+    return memory_timeline_apply_config(srv, id, err, errlen);
 }
 
 int server_init(server_t *srv, config_t *config, char *err, size_t errlen) {
@@ -354,6 +355,7 @@ int server_init(server_t *srv, config_t *config, char *err, size_t errlen) {
         return -1;
     }
     config_set_apply_hook(config, apply_config, srv);
+    if (memory_timeline_init(srv, err, errlen) != 0) return -1;
 
     srv->main_base = event_base_new();
     long long nworkers = config_int(config, CONF_WORKERS);
@@ -409,6 +411,8 @@ int server_run(server_t *srv) {
     event_add(sigterm, NULL);
     for (int i = 0; i < srv->nworkers; i++)
         pthread_create(&srv->workers[i].thread, NULL, worker_main, &srv->workers[i]);
+    char err[256];
+    if (memory_timeline_start(srv, err, sizeof err) != 0) log_warning("%s: no memory history or automatic dumps", err);
     log_notice("Basalt %s ready to accept connections on port %lld (%d workers)", BASALT_VERSION,
                config_int(srv->config, CONF_PORT), srv->nworkers);
     event_base_dispatch(srv->main_base);
@@ -428,6 +432,7 @@ int server_run(server_t *srv) {
 }
 
 void server_fini(server_t *srv) {
+    memory_timeline_free(srv); /* its threads read the clients and RocksDB */
     if (srv->workers)
         for (int i = 0; i < srv->nworkers; i++) worker_fini(&srv->workers[i]);
     free(srv->workers);

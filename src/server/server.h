@@ -124,6 +124,7 @@ struct server {
     char profiling_dir[4096]; /* absolute */
     uint64_t startup_allocated;
     atomic_ullong peak_allocated;
+    struct memory_timeline *timeline; /* memory history and automatic dumps (memory_timeline.h) */
 
     pthread_mutex_t clients_lock;
     client_t *clients;

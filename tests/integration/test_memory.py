@@ -63,11 +63,12 @@ HUMAN = re.compile(r"^\d+(\.\d+)?[BKMGTPE]$")
 STATUS_FIELDS = [
     "available", "active", "sample_bytes", "active_since_ms", "dumps", "last_dump", "malloc_conf",
     "profiling_dir", "profiler_overhead_bytes", "allocator",
+    "auto_dumps", "auto_dumps_removed", "auto_dumps_failed", "last_auto_dump",
     "allocator.allocated", "allocator.active", "allocator.resident", "allocator.mapped",
     "allocator.metadata", "allocator.retained", "allocator.allocations", "allocator.frees",
     "allocator.live_objects", "allocator.largest_live_allocation",
 ]
-STATUS_STRINGS = {"last_dump", "malloc_conf", "profiling_dir", "allocator"}
+STATUS_STRINGS = {"last_dump", "malloc_conf", "profiling_dir", "allocator", "last_auto_dump"}
 
 SUMMARY_FIELDS = {
     "format", "file", "time_ms", "pid", "server_version", "allocator", "sample_bytes",
@@ -430,7 +431,7 @@ class TestKprofileState:
         lines = [line.decode() for line in kprofile(prof, "HELP")]
         assert lines[0].startswith("KPROFILE MEMORY <subcommand>")
         subcommands = {line.split()[0] for line in lines[1:] if not line.startswith(" ")}
-        assert subcommands == {"ENABLE", "DISABLE", "STATUS", "DUMP", "TOP", "DIFF"}
+        assert subcommands == {"ENABLE", "DISABLE", "STATUS", "DUMP", "TOP", "DIFF", "HISTORY"}
 
     def test_info_memory_follows_the_profiler(self, prof):
         mem = info_memory(prof)

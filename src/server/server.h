@@ -69,6 +69,7 @@ struct client {
     int authenticated;
     int close_after_reply;
     int input_paused; /* reading stopped until the pending output drains */
+    int grouping;     /* plain SET/MSET may join the worker's write group */
     atomic_int kill_requested;
     char addr[64], laddr[64];
     /* Read by CLIENT LIST on other threads: under srv->clients_lock. */

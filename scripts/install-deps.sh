@@ -3,7 +3,7 @@
 # missing. Safe to run repeatedly: it asks apt only when dpkg lacks a package.
 set -e
 PKGS="build-essential pkg-config librocksdb-dev libjemalloc-dev libevent-dev zlib1g-dev libdw-dev \
-python3 python3-pytest python3-redis redis-tools redis-server"
+python3 python3-pytest python3-redis redis-tools redis-server gnuplot-nox"
 missing=""
 for p in $PKGS; do
     dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

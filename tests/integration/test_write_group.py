@@ -88,7 +88,9 @@ def test_a_pipeline_of_sets_is_one_rocksdb_write(server, resp):
     assert writes() - before <= 5
 
 
-def test_grouped_sets_are_ordered_with_other_clients_incr(server):
+@pytest.mark.basalt_only  # two workers
+def test_grouped_sets_are_ordered_with_other_clients_incr(start_server):
+    server = start_server(workers=2)
     # Client A pipelines "SET key 0" runs while client B increments the same
     # keys one at a time: every INCR either sees a SET's 0 or a later value,
     # and after a final SET round plus N INCRs each key equals N exactly.
@@ -128,8 +130,10 @@ def test_grouped_sets_are_ordered_with_other_clients_incr(server):
         assert pipeline(c, ("MGET", *keys))[0] == [b"3"] * len(keys)
 
 
-def test_overlapping_groups_on_two_connections_do_not_deadlock(server):
-    # Two pipelining clients (one per worker with the default 2 workers)
+@pytest.mark.basalt_only  # two workers
+def test_overlapping_groups_on_two_connections_do_not_deadlock(start_server):
+    server = start_server(workers=2)
+    # Two pipelining clients (one per worker: connections go round-robin)
     # write the same keys in opposite orders, with MSETs across them.
     keys = [f"o{i}" for i in range(200)]
 

@@ -14,7 +14,7 @@
     X(PORT, "port", CFG_INT, 0, "6666", 0, 65535, NULL, "TCP port to listen on")                                 \
     X(BIND, "bind", CFG_STRING, 0, "127.0.0.1", 0, 0, NULL, "addresses to listen on, separated by spaces")       \
     X(DIR, "dir", CFG_STRING, 0, "./data", 0, 0, NULL, "data directory (RocksDB files)")                        \
-    X(WORKERS, "workers", CFG_INT, 0, "0", 0, 256, NULL, "worker threads; 0 = one per core minus one (at least 1)")                     \
+    X(WORKERS, "workers", CFG_INT, 0, "0", 0, 256, NULL, "worker threads; 0 = one per core")                     \
     X(REQUIREPASS, "requirepass", CFG_STRING, 1, "", 0, 0, NULL, "password clients must AUTH with; empty = none") \
     X(MAXCLIENTS, "maxclients", CFG_INT, 1, "10000", 1, 1000000, NULL, "most simultaneous clients")              \
     X(TIMEOUT, "timeout", CFG_INT, 1, "0", 0, 2147483647, NULL, "close clients idle this many seconds; 0 = never") \

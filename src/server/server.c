@@ -327,10 +327,7 @@ int server_init(server_t *srv, config_t *config, char *err, size_t errlen) {
 
     srv->main_base = event_base_new();
     long long nworkers = config_int(config, CONF_WORKERS);
-    /* Auto: one core is left to RocksDB's flushes and compactions and the
-     * network stack. On a 2-core machine two workers made p99 latency
-     * without pipelining 2-3x worse than one (docs/benchmarks.md). */
-    if (nworkers <= 0) nworkers = sysconf(_SC_NPROCESSORS_ONLN) - 1;
+    if (nworkers <= 0) nworkers = sysconf(_SC_NPROCESSORS_ONLN);
     if (nworkers <= 0) nworkers = 1;
     srv->nworkers = (int)nworkers;
     srv->workers = calloc((size_t)srv->nworkers, sizeof *srv->workers);

@@ -4,7 +4,7 @@
 set -e
 PKGS="build-essential pkg-config librocksdb-dev libjemalloc-dev libevent-dev zlib1g-dev libdw-dev \
 python3 python3-pytest python3-redis redis-tools redis-server \
-clang libclang-rt-dev"
+clang libclang-rt-dev gnuplot-nox"
 # Real consumers of the heap profile formats, for the offline render test:
 # go tool pprof reads the pprof output, Chromium renders the SVG flame graph
 # (with DejaVu Sans Mono, whose glyph width the SVG layout assumes).

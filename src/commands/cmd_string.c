@@ -4,6 +4,7 @@
 
 #include "commands/command.h"
 #include "commands/expire_args.h"
+#include "server/client.h"
 #include "server/server.h"
 #include "util/strutil.h"
 
@@ -42,7 +43,21 @@ static int expire_opt_to_ms(cmd_ctx_t *ctx, int opt, slice_t arg, const char *cm
     return expire_arg_to_abs_ms(ctx, arg, unit, absolute, 1, cmdname, out);
 }
 
+/* Plain SET/MSET from a pipeline join the worker's write group: one
+ * WriteBatch for the run of them, replies appended by client_group_commit.
+ * Returns 0 when the command must run on its own (the group is then
+ * committed, so the replies stay in order). */
+static int join_write_group(cmd_ctx_t *ctx, const slice_t *pairs, size_t npairs) {
+    client_t *c = ctx->client;
+    if (!c->grouping) return 0;
+    if (db_group_put_strings(ctx->db, ctx->scratch, pairs, npairs) == 0) return 1;
+    client_group_commit(c);
+    return db_group_put_strings(ctx->db, ctx->scratch, pairs, npairs) == 0;
+}
+
 void cmd_set(cmd_ctx_t *ctx) {
+    if (ctx->argc == 3 && join_write_group(ctx, ctx->argv + 1, 1)) return;
+    client_group_commit(ctx->client);
     db_set_options_t o = {0};
     int expire_opt = EXP_NONE;
     slice_t expire_arg = {0};
@@ -120,6 +135,8 @@ void cmd_mget(cmd_ctx_t *ctx) {
 }
 
 static void mset_generic(cmd_ctx_t *ctx, int nx) {
+    if (!nx && ctx->argc % 2 == 1 && join_write_group(ctx, ctx->argv + 1, (ctx->argc - 1) / 2)) return;
+    client_group_commit(ctx->client);
     if (ctx->argc % 2 == 0) {
         reply_wrong_arity(ctx->reply, ctx->cmd->name);
         return;

@@ -39,6 +39,7 @@ enum cmd_flag {
     CMD_NOSCRIPT = 1 << 8,
     CMD_DENYOOM = 1 << 9,
     CMD_CONTAINER = 1 << 10, /* has subcommands: CLIENT LIST shows "client|list" */
+    CMD_WRITE_GROUP = 1 << 11, /* may join the pipeline's write group (client_group_commit) */
 };
 
 typedef struct command_stats {

@@ -11,14 +11,14 @@
 #define COMMAND_TABLE(X)                                                                                    \
     /* strings */                                                                                           \
     X(get, 2, R | F, 1, 1, 1, "string", "1.0.0", "O(1)", "Returns the string value of a key.")             \
-    X(set, -3, W | CMD_DENYOOM, 1, 1, 1, "string", "1.0.0", "O(1)",                                          \
+    X(set, -3, W | CMD_DENYOOM | CMD_WRITE_GROUP, 1, 1, 1, "string", "1.0.0", "O(1)",                                          \
       "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.")         \
     X(setnx, 3, W | F, 1, 1, 1, "string", "1.0.0", "O(1)", "Set the string value of a key only when the key doesn't exist.") \
     X(setex, 4, W, 1, 1, 1, "string", "2.0.0", "O(1)", "Sets the string value and expiration time of a key.") \
     X(psetex, 4, W, 1, 1, 1, "string", "2.6.0", "O(1)",                                                      \
       "Sets both string value and expiration time in milliseconds of a key.")                               \
     X(mget, -2, R | F, 1, -1, 1, "string", "1.0.0", "O(N)", "Atomically returns the string values of one or more keys.") \
-    X(mset, -3, W, 1, -1, 2, "string", "1.0.1", "O(N)", "Atomically creates or modifies the string values of one or more keys.") \
+    X(mset, -3, W | CMD_WRITE_GROUP, 1, -1, 2, "string", "1.0.1", "O(N)", "Atomically creates or modifies the string values of one or more keys.") \
     X(msetnx, -3, W, 1, -1, 2, "string", "1.0.1", "O(N)",                                                    \
       "Atomically modifies the string values of one or more keys only when all keys don't exist.")          \
     X(getset, 3, W | F, 1, 1, 1, "string", "1.0.0", "O(1)", "Returns the previous string value of a key after setting it to a new value.") \

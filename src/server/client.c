@@ -166,11 +166,28 @@ static void client_execute(client_t *c, size_t argc) {
         atomic_fetch_add_explicit(&c->worker->stats.error_replies, 1, memory_order_relaxed);
 }
 
+void client_group_commit(client_t *c) {
+    db_scratch_t *s = &c->worker->scratch;
+    if (s->group.ops == 0) return;
+    int ops = 0;
+    db_status_t st = db_group_commit(c->worker->srv->db, s, &ops);
+    /* Grouped commands (plain SET and MSET) all reply +OK on success. */
+    for (int i = 0; i < ops; i++) {
+        if (st == DB_OK)
+            reply_ok(&c->reply);
+        else
+            reply_errorf(&c->reply, "ERR storage error: %s", s->err.msg);
+    }
+}
+
 static void client_run_command(client_t *c, size_t argc) {
     server_t *srv = c->worker->srv;
     const slice_t *argv = c->argv;
     const command_def_t *cmd = command_lookup(argv[0]);
     int errors_before = c->reply.error_count;
+    /* Replies keep request order: the group's replies go out before the
+     * reply of anything else. */
+    if (!cmd || !(cmd->flags & CMD_WRITE_GROUP)) client_group_commit(c);
     if (!cmd) {
         char name[130], args[300] = "";
         arg_to_cstr(argv[0], name, sizeof name);
@@ -196,11 +213,13 @@ static void client_run_command(client_t *c, size_t argc) {
         return;
     }
     if ((cmd->arity > 0 && (long long)argc != cmd->arity) || (cmd->arity < 0 && (long long)argc < -cmd->arity)) {
+        client_group_commit(c);
         reply_wrong_arity(&c->reply, cmd->name);
         atomic_fetch_add_explicit(&cmd->stats->rejected_calls, 1, memory_order_relaxed);
         return;
     }
     if (!c->authenticated && !(cmd->flags & CMD_NOAUTH)) {
+        client_group_commit(c);
         reply_error(&c->reply, "NOAUTH Authentication required.");
         atomic_fetch_add_explicit(&cmd->stats->rejected_calls, 1, memory_order_relaxed);
         return;
@@ -232,6 +251,7 @@ static void client_run_command(client_t *c, size_t argc) {
 /* Parses and runs every complete request in the query buffer. */
 static void client_process_input(client_t *c) {
     server_t *srv = c->worker->srv;
+    c->grouping = 1;
     while (!c->close_after_reply && !c->blocked && !c->job_pending && !c->reply.overflowed &&
            c->query_pos < c->query.len &&
            pending_output(c) < OUTPUT_PAUSE_BYTES) {
@@ -249,6 +269,7 @@ static void client_process_input(client_t *c) {
         enum resp_status st = resp_parse(&c->parser, start, c->query.len - c->query_pos, &limits, &consumed);
         if (st == RESP_INCOMPLETE) break;
         if (st == RESP_ERROR) {
+            client_group_commit(c);
             reply_errorf(&c->reply, "ERR %s", c->parser.error);
             c->close_after_reply = 1;
             c->query_pos = c->query.len;
@@ -272,6 +293,9 @@ static void client_process_input(client_t *c) {
         c->query_pos += consumed;
         resp_parser_reset(&c->parser);
     }
+    /* Before any reply leaves: the grouped writes reach the WAL first. */
+    client_group_commit(c);
+    c->grouping = 0;
     /* Drop what was consumed, once per read rather than per command. */
     if (c->query_pos > 0) {
         buf_consume(&c->query, c->query_pos);

@@ -16,6 +16,10 @@ void client_run_argv(client_t *c, const slice_t *argv, size_t argc);
 /* After a blocked client is served: runs the commands it sent meanwhile and
  * writes its replies. May free c. */
 void client_resume(client_t *c);
+/* Writes the worker's write group (plain SET/MSET queued by this client's
+ * pipeline) and appends their replies. Commands flagged CMD_WRITE_GROUP
+ * call it themselves before doing anything that is not grouped. */
+void client_group_commit(client_t *c);
 /* Closes and frees. Call on c's worker thread. */
 void client_free(client_t *c);
 /* Closes clients idle past `timeout` and those asked to die. */

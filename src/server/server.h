@@ -71,6 +71,7 @@ struct client {
     int input_paused; /* reading stopped until the pending output drains */
     int64_t obuf_soft_since_ms; /* monotonic time the soft output limit was first exceeded; 0 = under it */
     int job_pending;  /* a background job (bg_job.h) owes this client its reply */
+    int grouping;     /* plain SET/MSET may join the worker's write group */
     atomic_int kill_requested;
     char addr[64], laddr[64];
     /* Read by CLIENT LIST on other threads: under srv->clients_lock. */

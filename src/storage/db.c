@@ -46,6 +46,8 @@ void db_scratch_init(db_t *db, db_scratch_t *s) {
     buf_init(&s->aux);
     s->batch = engine_batch_new(db->engine);
     s->err.msg[0] = '\0';
+    memset(&s->group, 0, sizeof s->group);
+    s->group.batch = engine_batch_new(db->engine);
 }
 
 void db_scratch_fini(db_scratch_t *s) {
@@ -55,13 +57,15 @@ void db_scratch_fini(db_scratch_t *s) {
     buf_fini(&s->aux);
     engine_batch_free(s->batch);
     s->batch = NULL;
+    engine_batch_free(s->group.batch);
+    s->group.batch = NULL;
 }
 
 uint64_t db_new_version(db_t *db) { return atomic_fetch_add(&db->next_version, 1); }
 
 /* ---- locks ---- */
 
-static unsigned stripe_of(slice_t key) {
+unsigned db_key_stripe(slice_t key) {
     /* FNV-1a: cheap and spreads short keys well. */
     uint32_t h = 2166136261u;
     for (size_t i = 0; i < key.len; i++) h = (h ^ (unsigned char)key.ptr[i]) * 16777619u;
@@ -82,7 +86,7 @@ void db_lock_keys(db_t *db, const slice_t *keys, size_t n, size_t step, db_locks
         held->all = 1;
         return;
     }
-    for (size_t i = 0; i < n; i++) held->stripes[held->count++] = stripe_of(keys[i * step]);
+    for (size_t i = 0; i < n; i++) held->stripes[held->count++] = db_key_stripe(keys[i * step]);
     qsort(held->stripes, (size_t)held->count, sizeof held->stripes[0], cmp_unsigned);
     int unique = 0;
     for (int i = 0; i < held->count; i++)
@@ -94,9 +98,13 @@ void db_lock_keys(db_t *db, const slice_t *keys, size_t n, size_t step, db_locks
 void db_lock_key(db_t *db, slice_t key, db_lockset_t *held) {
     held->all = 0;
     held->count = 1;
-    held->stripes[0] = stripe_of(key);
+    held->stripes[0] = db_key_stripe(key);
     pthread_mutex_lock(&db->stripes[held->stripes[0]]);
 }
+
+int db_stripe_trylock(db_t *db, unsigned stripe) { return pthread_mutex_trylock(&db->stripes[stripe]); }
+void db_stripe_lock(db_t *db, unsigned stripe) { pthread_mutex_lock(&db->stripes[stripe]); }
+void db_stripe_unlock(db_t *db, unsigned stripe) { pthread_mutex_unlock(&db->stripes[stripe]); }
 
 void db_unlock_keys(db_t *db, db_lockset_t *held) {
     if (held->all) {

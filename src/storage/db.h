@@ -31,6 +31,20 @@ typedef struct db db_t;
 /* Per-thread scratch space so commands allocate nothing on the hot path.
  * Values returned as slices by db_* functions point into it and stay valid
  * until the next db_* call with the same scratch. */
+/* Consecutive plain writes of one pipeline, committed as one WriteBatch
+ * (db_group.c). It holds the lock stripes of its keys until the commit, so
+ * the writes stay ordered with read-modify-writes of other threads. */
+#define DB_GROUP_MAX_KEYS 64
+#define DB_GROUP_MAX_BYTES (1024 * 1024)
+
+typedef struct db_group {
+    engine_batch_t *batch;
+    unsigned stripes[DB_GROUP_MAX_KEYS];
+    int nstripes;
+    int ops;      /* commands whose replies wait for the commit */
+    size_t bytes; /* keys and values queued */
+} db_group_t;
+
 typedef struct db_scratch {
     buf_t meta;  /* raw metadata of the key being worked on */
     buf_t value; /* encoded values, results */
@@ -38,6 +52,7 @@ typedef struct db_scratch {
     buf_t aux;
     engine_batch_t *batch;
     engine_err_t err;
+    db_group_t group;
 } db_scratch_t;
 
 int db_open(const engine_options_t *opts, db_t **out, engine_err_t *err);
@@ -64,6 +79,24 @@ typedef struct db_lockset {
 void db_lock_keys(db_t *db, const slice_t *keys, size_t n, size_t step, db_lockset_t *held);
 void db_unlock_keys(db_t *db, db_lockset_t *held);
 void db_lock_key(db_t *db, slice_t key, db_lockset_t *held);
+/* Single stripes, for the write group: it never blocks while holding one. */
+unsigned db_key_stripe(slice_t key);
+int db_stripe_trylock(db_t *db, unsigned stripe); /* 0 when taken */
+void db_stripe_lock(db_t *db, unsigned stripe);
+void db_stripe_unlock(db_t *db, unsigned stripe);
+
+/* ---- the write group (db_group.c) ---- */
+
+/* Queues the plain writes of "SET key value" / "MSET k v ..." (no options)
+ * for npairs pairs. Returns 0, or -1 when the group must be committed first
+ * (a key's stripe is held by another thread, or the group is full); the
+ * caller commits and calls again, which on an empty group always succeeds
+ * (it then waits for the stripes like any writer). */
+int db_group_put_strings(db_t *db, db_scratch_t *s, const slice_t *pairs, size_t npairs);
+/* Writes the group (if any) and releases its stripes. *ops is the number
+ * of commands that were waiting for it; DB_IO_ERROR when the write failed
+ * (none of them took effect: a WriteBatch is atomic). */
+db_status_t db_group_commit(db_t *db, db_scratch_t *s, int *ops);
 
 /* Reads a live key's metadata into scratch->meta. Expired records read as
  * DB_NOT_FOUND. Use under the key's lock for read-modify-write. */

@@ -341,9 +341,12 @@ int engine_open(const engine_options_t *o, engine_t **out, engine_err_t *err) {
          * memtable lacks (most keys, once data outgrows one memtable) skips
          * that memtable's skiplist search, which was over half of the time
          * of random GETs (docs/benchmarks.md). Costs 10% of the memtable
-         * size, taken from the memtable's own arena. */
-        rocksdb_options_set_memtable_prefix_bloom_size_ratio(co, 0.1);
-        rocksdb_options_set_memtable_whole_key_filtering(co, 1);
+         * size, taken from the memtable's own arena, so only where point
+         * reads happen: the score family is only ever iterated. */
+        if (i != CF_ZSET_SCORE) {
+            rocksdb_options_set_memtable_prefix_bloom_size_ratio(co, 0.1);
+            rocksdb_options_set_memtable_whole_key_filtering(co, 1);
+        }
         if (i == CF_METADATA)
             e->filters[i] = rocksdb_compactionfilter_create(e, filter_state_keep, filter_metadata, filter_name_metadata);
         else

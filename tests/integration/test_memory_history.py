@@ -25,6 +25,15 @@ FIELDS = [b"time_ms", b"allocated", b"active", b"resident", b"rss", b"rocksdb.me
 BAD_SECONDS = "ERR seconds must be a positive integer"
 GROWTH = re.compile(r"Sustained memory growth: allocated \+(\d+)% over (.+?) \(([\d.]+ \w+) -> ([\d.]+ \w+)\), "
                     r"mostly in (.+?) \(\+([\d.]+ \w+)\)\.")
+UNITS = {"B": 1, "KiB": 1024, "MiB": 1024 ** 2, "GiB": 1024 ** 3, "TiB": 1024 ** 4}
+
+
+def size_bytes(text):
+    """ "12.0 MiB" -> bytes, as DOCTOR prints sizes."""
+    number, unit = text.split()
+    return float(number) * UNITS[unit]
+
+
 AUTO_DUMP_NAME = re.compile(r"^jeprof\.(\d+)\.(\d+)\.(\d+)\.heap$")
 
 
@@ -198,7 +207,12 @@ def test_doctor_reports_sustained_growth(start_server):
     text = doctor(client)
     m = GROWTH.search(text)
     assert m, text
-    assert int(m.group(1)) >= 30 and m.group(2) == "6 seconds"
+    # The share depends on the baseline (RocksDB's memtables and their bloom
+    # filters are part of "allocated"); the bytes do not: about 15 MiB of
+    # the staircase fall in the 6-second window.
+    assert int(m.group(1)) >= 10 and m.group(2) == "6 seconds"
+    grown = size_bytes(m.group(4)) - size_bytes(m.group(3))
+    assert 8 * MiB <= grown <= 24 * MiB, text
     assert m.group(5) == "heap outside the tracked components", text
     assert "KPROFILE MEMORY ENABLE" in text
     assert text.rstrip().endswith("I want to help you.")

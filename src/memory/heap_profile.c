@@ -638,3 +638,23 @@ int heap_profile_load(const char *text, size_t len, int symbolize, heap_profile_
     *out = p;
     return 0;
 }
+
+int heap_profile_check(const heap_profile_t *p, char *err, size_t cap) {
+    for (size_t i = 0; i < p->nsamples; i++) {
+        const heap_sample_t *s = &p->samples[i];
+        for (size_t j = 0; j < s->nlocations; j++) {
+            if (s->locations[j] >= p->nlocations) {
+                snprintf(err, cap, "sample %zu refers to location %zu of %zu", i, s->locations[j], p->nlocations);
+                return -1;
+            }
+        }
+    }
+    for (size_t i = 0; i < p->nlocations; i++) {
+        int m = p->locations[i].mapping;
+        if (m < -1 || (m >= 0 && (size_t)m >= p->nmappings)) {
+            snprintf(err, cap, "location %zu refers to mapping %d of %zu", i, m, p->nmappings);
+            return -1;
+        }
+    }
+    return 0;
+}

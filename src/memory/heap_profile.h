@@ -69,6 +69,11 @@ int heap_profile_load(const char *text, size_t len, int symbolize, heap_profile_
 /* Frees p and everything it owns; NULL is fine. */
 void heap_profile_free(heap_profile_t *p);
 
+/* Checks that every sample's locations and every location's mapping index
+ * exist, so a writer never reads out of bounds of a hand-built profile.
+ * 0, or -1 with the first bad index in err. */
+int heap_profile_check(const heap_profile_t *p, char *err, size_t cap);
+
 /* jemalloc's sampling correction: the estimate a sampled pair (count,
  * bytes) stands for at this mean sample interval, and its inverse. */
 void heap_unsample(uint64_t period, uint64_t count, uint64_t bytes, uint64_t *est_count, uint64_t *est_bytes);

@@ -5,6 +5,7 @@
 
 #include "memory/heap_profile.h"
 #include "util/buf.h"
+#include "util/json.h"
 
 /* The text formats of a heap profile, and the dispatch over every format.
  * Writers append to out and return 0, or -1 with a message. */
@@ -29,8 +30,5 @@ int heap_profile_write_jeprof(const heap_profile_t *p, buf_t *out, char *err, si
 int heap_profile_write_collapsed(const heap_profile_t *p, buf_t *out, char *err, size_t cap);
 /* Totals, sample interval, time and the top sites with their stacks. */
 int heap_profile_write_json(const heap_profile_t *p, buf_t *out, char *err, size_t cap);
-
-/* JSON string literal of s (quotes included). */
-void json_append_string(buf_t *out, const char *s);
 
 #endif

@@ -85,29 +85,6 @@ static void put_value_type(pprof_writer_t *w, uint32_t field, const char *type, 
 
 static uint64_t as_int64(uint64_t v) { return v > INT64_MAX ? (uint64_t)INT64_MAX : v; }
 
-/* Checks every index before anything is written, so a bad profile is an
- * error, not a file pprof rejects. */
-static int check_profile(const heap_profile_t *p, char *err, size_t cap) {
-    for (size_t i = 0; i < p->nsamples; i++) {
-        const heap_sample_t *s = &p->samples[i];
-        for (size_t j = 0; j < s->nlocations; j++) {
-            if (s->locations[j] >= p->nlocations) {
-                snprintf(err, cap, "sample %zu refers to location %zu of %zu", i, s->locations[j],
-                         p->nlocations);
-                return -1;
-            }
-        }
-    }
-    for (size_t i = 0; i < p->nlocations; i++) {
-        int m = p->locations[i].mapping;
-        if (m < -1 || (m >= 0 && (size_t)m >= p->nmappings)) {
-            snprintf(err, cap, "location %zu refers to mapping %d of %zu", i, m, p->nmappings);
-            return -1;
-        }
-    }
-    return 0;
-}
-
 static void put_samples(pprof_writer_t *w) {
     const heap_profile_t *p = w->p;
     for (size_t i = 0; i < p->nsamples && !w->oom; i++) {
@@ -284,7 +261,7 @@ static int gzip_append(const void *data, size_t len, buf_t *out, char *err, size
 }
 
 int heap_profile_write_pprof(const heap_profile_t *p, buf_t *out, char *err, size_t cap) {
-    if (check_profile(p, err, cap) != 0) return -1;
+    if (heap_profile_check(p, err, cap) != 0) return -1;
     pprof_writer_t w;
     memset(&w, 0, sizeof w);
     w.p = p;

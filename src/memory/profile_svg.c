@@ -93,6 +93,7 @@ static uint32_t child_get(flame_t *f, uint32_t parent, const heap_frame_t *fr) {
 /* Adds every sample's in-use bytes along its stack, root first. */
 static int flame_build(flame_t *f, char *err, size_t cap) {
     const heap_profile_t *p = f->p;
+    if (heap_profile_check(p, err, cap) != 0) return -1;
     intern(f, "");
     uint32_t root = node_add(f, intern(f, "all"), 0, 0);
     if (root == NO_NODE) {
@@ -101,13 +102,6 @@ static int flame_build(flame_t *f, char *err, size_t cap) {
     }
     for (size_t i = 0; i < p->nsamples && !f->oom; i++) {
         const heap_sample_t *s = &p->samples[i];
-        for (size_t j = 0; j < s->nlocations; j++) {
-            if (s->locations[j] >= p->nlocations) {
-                snprintf(err, cap, "sample %zu refers to location %zu of %zu", i, s->locations[j],
-                         p->nlocations);
-                return -1;
-            }
-        }
         if (s->inuse_bytes == 0) continue;
         uint32_t cur = root;
         f->nodes[root].bytes += s->inuse_bytes;

@@ -12,6 +12,7 @@
 
 #include "memory/allocator.h"
 #include "util/clock.h"
+#include "util/json.h"
 
 #ifndef BASALT_NO_JEMALLOC
 #include <jemalloc/jemalloc.h>
@@ -184,20 +185,6 @@ void profiler_totals_json(buf_t *out) {
 
 /* ---- dumps ---- */
 
-PROFILER_STATE static void json_string(buf_t *out, const char *s) {
-    buf_append_char(out, '"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            buf_appendf(out, "\\%c", c);
-        else if (c < 0x20)
-            buf_appendf(out, "\\u%04x", c);
-        else
-            buf_append_char(out, (char)c);
-    }
-    buf_append_char(out, '"');
-}
-
 /* Creates name in the directory dirfd: new (O_EXCL), not through a symlink,
  * mode 0600, and fills it with data. */
 PROFILER_STATE static int write_new_file(int dirfd, const char *name, const char *data, size_t len, char *err, size_t cap) {
@@ -282,14 +269,14 @@ static int save_locked(const char *dir, const char *name, const char *format, co
     buf_init(&summary);
     if (write_new_file(dirfd, name, data ? data : "", len, err, cap) != 0) goto out;
     buf_append_cstr(&summary, "{\n  \"format\": ");
-    json_string(&summary, format);
+    json_append_string(&summary, format);
     buf_append_cstr(&summary, ",\n  \"file\": ");
-    json_string(&summary, name);
+    json_append_string(&summary, name);
     buf_appendf(&summary, ",\n  \"time_ms\": %lld,\n  \"pid\": %d,\n  \"server_version\": ", (long long)now,
                 (int)getpid());
-    json_string(&summary, server_version);
+    json_append_string(&summary, server_version);
     buf_appendf(&summary, ",\n  \"allocator\": ");
-    json_string(&summary, allocator_name());
+    json_append_string(&summary, allocator_name());
     buf_appendf(&summary, ",\n  \"sample_bytes\": %llu,\n  \"profiling_active\": %s,\n  ",
                 (unsigned long long)current_sample_bytes(), prof_is_active() ? "true" : "false");
     profiler_totals_json(&summary);

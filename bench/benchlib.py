@@ -12,6 +12,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BASALT = os.environ.get("BASALT_SERVER", os.path.join(ROOT, "build", "basalt-server"))
+# Extra server options for every Basalt a script starts, e.g. BASALT_ARGS="--workers 1".
+BASALT_ARGS = os.environ.get("BASALT_ARGS", "").split()
 
 
 def free_port():
@@ -57,7 +59,7 @@ class Server:
 
 
 def basalt_argv(port, d):
-    return [BASALT, "--port", str(port), "--bind", "127.0.0.1", "--dir", os.path.join(d, "data")]
+    return [BASALT, "--port", str(port), "--bind", "127.0.0.1", "--dir", os.path.join(d, "data")] + BASALT_ARGS
 
 
 def redis_argv(port, d):

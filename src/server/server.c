@@ -96,6 +96,7 @@ void server_memory_sample(server_t *srv, allocator_stats_t *out) {
 static void *worker_main(void *arg) {
     worker_t *w = arg;
     allocator_thread_counters(&w->thread_allocated, &w->thread_deallocated);
+    engine_thread_init();
     event_base_dispatch(w->base);
     return NULL;
 }

@@ -35,6 +35,11 @@ typedef struct engine_options {
     int info_log_level; /* RocksDB's InfoLogLevel: 0 = debug ... 4 = fatal, 5 = header */
 } engine_options_t;
 
+/* Per-thread set-up for a thread that will call into the engine (workers,
+ * background jobs): switches off RocksDB's per-thread perf counters, which
+ * otherwise count every key comparison of every memtable search. */
+void engine_thread_init(void);
+
 int engine_open(const engine_options_t *opts, engine_t **out, engine_err_t *err);
 /* Flushes memtables and closes. Safe with NULL. */
 void engine_close(engine_t *e);

@@ -147,13 +147,16 @@ static unsigned char filter_subkeys(void *state, int level, const char *key, siz
     (void)level, (void)value, (void)value_len, (void)new_value, (void)new_value_len;
     *changed = 0;
     engine_t *e = state;
-    if (!e->db) return 0;
+    /* Runs on RocksDB's compaction threads, also while a recovery reopen
+     * replaces the handles: acquire pairs with the release stores below. */
+    rocksdb_t *db = __atomic_load_n(&e->db, __ATOMIC_ACQUIRE);
+    if (!db) return 0;
     slice_t user_key, field;
     uint64_t version;
     if (subkey_decode(slice_make(key, key_len), &user_key, &version, &field) != 0) return 0;
     size_t len = 0;
     char *rerr = NULL;
-    char *raw = rocksdb_get_cf(e->db, e->read_opts, e->cf[CF_METADATA], user_key.ptr, user_key.len, &len, &rerr);
+    char *raw = rocksdb_get_cf(db, e->read_opts, e->cf[CF_METADATA], user_key.ptr, user_key.len, &len, &rerr);
     if (rerr) {
         rocksdb_free(rerr);
         return 0; /* keep on doubt */
@@ -198,7 +201,7 @@ static int open_handles(engine_t *e, engine_err_t *err) {
     if (take_error(rerr, err, "cannot open RocksDB") != 0) return -1;
     rocksdb_column_family_handle_destroy(handles[0]);
     for (int i = 0; i < CF_COUNT; i++) e->cf[i] = handles[i + 1];
-    e->db = db; /* last: the subkey filter checks it */
+    __atomic_store_n(&e->db, db, __ATOMIC_RELEASE); /* last: the subkey filter checks it */
     return 0;
 }
 
@@ -217,7 +220,7 @@ static void close_handles(engine_t *e) {
     rocksdb_cancel_all_background_work(e->db, 1);
     for (int i = 0; i < CF_COUNT; i++) rocksdb_column_family_handle_destroy(e->cf[i]);
     rocksdb_t *db = e->db;
-    e->db = NULL; /* first: the subkey filter checks it */
+    __atomic_store_n(&e->db, NULL, __ATOMIC_RELEASE); /* the subkey filter checks it */
     rocksdb_close(db);
 }
 

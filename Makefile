@@ -30,13 +30,16 @@ MAIN_OBJ := $(BUILD)/obj/src/server/main.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run test unit integration sanitized-test clean fuzz fuzz-run
+.PHONY: all deps test-deps run test unit integration sanitized-test clean fuzz fuzz-run
 .SECONDARY:
 
 all: $(BUILD)/basalt-server $(UNIT_BIN) $(BUILD)/enospc_preload.so
 
 deps:
 	@./scripts/install-deps.sh
+
+test-deps:
+	@./scripts/install-deps.sh test
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -72,7 +75,7 @@ integration: $(BUILD)/basalt-server
 # The whole suite: unit and integration tests on the normal build, then
 # again on the AddressSanitizer/UBSan build (system allocator), where
 # LeakSanitizer checks every server exit for leaks.
-test: deps
+test: test-deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory integration

@@ -11,7 +11,7 @@ COLORS = {"basalt": "#b5462e", "redis": "#3b6ea8"}
 
 def _run_gnuplot(script):
     if not shutil.which("gnuplot"):
-        raise SystemExit("gnuplot not found: install gnuplot-nox (scripts/install-deps.sh)")
+        raise SystemExit("gnuplot not found: install gnuplot-nox (scripts/install-deps.sh test)")
     subprocess.run(["gnuplot"], input=script, text=True, check=True)
 
 

@@ -56,7 +56,7 @@ def scratch_home(tmp_path_factory):
 def _need(tool, package):
     path = shutil.which(tool)
     if not path:
-        pytest.skip(f"{tool} is not installed (Debian package {package}; scripts/install-deps.sh installs it)")
+        pytest.skip(f"{tool} is not installed (Debian package {package}; `scripts/install-deps.sh test` installs it)")
     return path
 
 

@@ -13,6 +13,7 @@ typedef struct bg_job {
     worker_t *worker;
     uint64_t client_id;
     reply_t reply;
+    command_stats_t *stats; /* of the command that submitted it: failed_calls */
     struct bg_job *next;
 } bg_job_t;
 
@@ -36,6 +37,9 @@ static void task_job_done(worker_t *w, void *arg) {
         buf_append(&c->reply.out, job->reply.out.data, job->reply.out.len);
         c->reply.error_count += job->reply.error_count;
         c->job_pending = 0;
+        /* The command's own accounting saw no error when it suspended. */
+        if (job->reply.error_count && job->stats)
+            atomic_fetch_add_explicit(&job->stats->failed_calls, 1, memory_order_relaxed);
         client_resume(c); /* may free c */
         break;
     }
@@ -80,6 +84,7 @@ void bg_job_submit(cmd_ctx_t *ctx, bg_job_run_fn run, bg_job_free_fn free_arg, v
     job->arg = arg;
     job->worker = c->worker;
     job->client_id = c->id;
+    job->stats = ctx->cmd ? ctx->cmd->stats : NULL;
     reply_init(&job->reply);
     job->reply.proto = ctx->reply->proto;
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import BASALT_BIN, TARGET, error_of, report
+from harness import BASALT_BIN, TARGET, error_of, parse_info, report
 
 pytestmark = pytest.mark.basalt_only
 
@@ -324,6 +324,24 @@ class TestDiffFiles:
         (profiles / "junk.heap").write_text("hello\n")
         err = error_of(c, "KPROFILE", "MEMORY", "DIFF", str(profiles / "junk.heap"), str(profiles / "cur.heap"))
         assert err.startswith("ERR ") and "heap_v2" in err
+        c.close()
+
+    def test_job_errors_count_as_failed_calls(self, start_server):
+        """An error built on the job thread counts in commandstats like any
+        other failed call (the command had already returned when it came)."""
+        srv = start_server()
+        c = srv.client()
+        profiles = srv.dir / "profiles"
+        profiles.mkdir(mode=0o700, exist_ok=True)
+        (profiles / "junk.heap").write_text("hello\n")
+        (profiles / "cur.heap").write_text(RAW_CUR)
+        c.config_resetstat()
+        for _ in range(3):
+            assert error_of(c, "KPROFILE", "MEMORY", "DIFF", str(profiles / "junk.heap"), str(profiles / "cur.heap"))
+        kprofile(c, "DIFF", str(profiles / "cur.heap"), str(profiles / "cur.heap"))
+        line = parse_info(c.execute_command("INFO", "commandstats"))["commandstats"]["cmdstat_kprofile"]
+        stats = dict(kv.split("=") for kv in line.split(","))
+        assert stats["calls"] == "4" and stats["failed_calls"] == "3", stats
         c.close()
 
     def test_diff_path_refusals(self, start_server, tmp_path):

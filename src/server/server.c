@@ -80,7 +80,9 @@ static void worker_on_cron(evutil_socket_t fd, short events, void *arg) {
     (void)fd, (void)events;
     worker_t *w = arg;
     worker_reap_clients(w);
-    if (w->id == 0) {
+    /* The peak needs a sample a second; the memory timeline's thread takes
+     * it, so a worker pays the allocator's statistics walk only without it. */
+    if (w->id == 0 && !atomic_load_explicit(&w->srv->timeline_running, memory_order_relaxed)) {
         allocator_stats_t a;
         server_memory_sample(w->srv, &a);
     }
@@ -413,7 +415,10 @@ int server_run(server_t *srv) {
     for (int i = 0; i < srv->nworkers; i++)
         pthread_create(&srv->workers[i].thread, NULL, worker_main, &srv->workers[i]);
     char err[256];
-    if (memory_timeline_start(srv, err, sizeof err) != 0) log_warning("%s: no memory history or automatic dumps", err);
+    if (memory_timeline_start(srv, err, sizeof err) != 0)
+        log_warning("%s: no memory history or automatic dumps", err);
+    else
+        atomic_store(&srv->timeline_running, 1);
     log_notice("Basalt %s ready to accept connections on port %lld (%d workers)", BASALT_VERSION,
                config_int(srv->config, CONF_PORT), srv->nworkers);
     event_base_dispatch(srv->main_base);

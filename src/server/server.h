@@ -125,6 +125,7 @@ struct server {
     char profiling_dir[4096]; /* absolute */
     uint64_t startup_allocated;
     atomic_ullong peak_allocated;
+    atomic_int timeline_running; /* the memory sampler thread keeps peak_allocated current */
     struct memory_timeline *timeline; /* memory history and automatic dumps (memory_timeline.h) */
 
     pthread_mutex_t clients_lock;

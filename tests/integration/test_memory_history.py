@@ -188,6 +188,21 @@ def test_history_config_errors(r):
     assert config_get(r, "memory-history-seconds") == before
 
 
+def test_peak_is_sampled_between_commands(start_server):
+    """The sampler thread keeps used_memory_peak current (workers no longer
+    sample it): a hold released before anyone asks still shows as the peak."""
+    srv = start_server(enable_debug_command="yes")
+    client = srv.client()
+    before = int(info_memory(client)["used_memory_peak"])
+    client.execute_command("DEBUG", "HEAP-HOLD", 64 * MiB, 64)
+    time.sleep(2.5)  # at least one sampler tick
+    client.execute_command("DEBUG", "HEAP-RELEASE")
+    peak = int(info_memory(client)["used_memory_peak"])
+    assert peak >= before + 60 * MiB, (before, peak)
+    assert int(info_memory(client)["used_memory"]) < peak - 60 * MiB
+    client.close()
+
+
 # -- MEMORY DOCTOR ------------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@
 #include "memory/profiler.h"
 #include "server/bg_job.h"
 #include "server/server.h"
+#include "util/path.h"
 #include "util/strutil.h"
 
 #define TOP_DEFAULT_COUNT 10
@@ -212,30 +213,6 @@ static void run_dump(void *arg, reply_t *r) {
     heap_profile_free(p);
 }
 
-static int read_profile_file(const char *path, buf_t *out, char *err, size_t cap) {
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) {
-        snprintf(err, cap, "cannot read %s: %s", path, strerror(errno));
-        return -1;
-    }
-    char chunk[65536];
-    ssize_t n;
-    while ((n = read(fd, chunk, sizeof chunk)) > 0) {
-        if (out->len + (size_t)n > MAX_PROFILE_FILE) {
-            snprintf(err, cap, "%s is larger than 1 GiB", path);
-            close(fd);
-            return -1;
-        }
-        buf_append(out, chunk, (size_t)n);
-    }
-    close(fd);
-    if (n < 0) {
-        snprintf(err, cap, "cannot read %s: %s", path, strerror(errno));
-        return -1;
-    }
-    return 0;
-}
-
 /* A dump file: its own symbols when it has them; a raw jemalloc dump is
  * symbolized here only when this very process wrote it (its pid is in the
  * name), since its addresses mean nothing in another process. */
@@ -248,9 +225,12 @@ static heap_profile_t *load_file(const char *path, reply_t *r) {
     name = name ? name + 1 : path;
     int pid = 0;
     int ours = sscanf(name, "jeprof.%d.", &pid) == 1 && pid == (int)getpid();
-    if (read_profile_file(path, &text, err, sizeof err) != 0)
-        reply_errorf(r, "ERR %s", err);
-    else if (heap_profile_load(text.data ? text.data : "", text.len, ours, &p, err, sizeof err) != 0)
+    if (path_read_file(path, MAX_PROFILE_FILE, &text) != 0) {
+        if (errno == EFBIG)
+            reply_errorf(r, "ERR %s is larger than 1 GiB", path);
+        else
+            reply_errorf(r, "ERR cannot read %s: %s", path, strerror(errno));
+    } else if (heap_profile_load(text.data ? text.data : "", text.len, ours, &p, err, sizeof err) != 0)
         reply_errorf(r, "ERR %s: %s", path, err);
     buf_fini(&text);
     return p;
@@ -411,12 +391,9 @@ static int resolve_profile_path(cmd_ctx_t *ctx, slice_t arg, char *out, size_t c
         reply_errorf(ctx->reply, "ERR profile path must be absolute: '%s'", raw);
         return 0;
     }
-    for (const char *c = raw; (c = strchr(c, '/')) != NULL; c++) {
-        if ((c[1] == '.' && (c[2] == '/' || c[2] == '\0')) ||
-            (c[1] == '.' && c[2] == '.' && (c[3] == '/' || c[3] == '\0'))) {
-            reply_errorf(ctx->reply, "ERR profile path must not contain '.' or '..' components: '%s'", raw);
-            return 0;
-        }
+    if (path_has_dot_component(raw)) {
+        reply_errorf(ctx->reply, "ERR profile path must not contain '.' or '..' components: '%s'", raw);
+        return 0;
     }
     char *slash = strrchr(raw, '/');
     if (slash[1] == '\0') {

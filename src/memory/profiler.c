@@ -13,6 +13,7 @@
 #include "memory/allocator.h"
 #include "util/clock.h"
 #include "util/json.h"
+#include "util/path.h"
 
 #ifndef BASALT_NO_JEMALLOC
 #include <jemalloc/jemalloc.h>
@@ -213,23 +214,6 @@ PROFILER_STATE static int write_new_file(int dirfd, const char *name, const char
     return 0;
 }
 
-PROFILER_STATE static int read_whole_file(const char *path, buf_t *out, char *err, size_t cap) {
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) {
-        snprintf(err, cap, "cannot read the dump: %s", strerror(errno));
-        return -1;
-    }
-    char chunk[65536];
-    ssize_t n;
-    while ((n = read(fd, chunk, sizeof chunk)) > 0) buf_append(out, chunk, (size_t)n);
-    close(fd);
-    if (n < 0) {
-        snprintf(err, cap, "cannot read the dump: %s", strerror(errno));
-        return -1;
-    }
-    return 0;
-}
-
 #ifndef BASALT_NO_JEMALLOC
 /* jemalloc opens its dump file itself (following symlinks, truncating,
  * 0644), so it writes into a fresh private directory of ours, and the
@@ -246,8 +230,10 @@ static int capture_locked(const char *work_dir, buf_t *heap, char *err, size_t c
     int rc = -1;
     if (mallctl("prof.dump", NULL, NULL, &p, sizeof p) != 0)
         snprintf(err, cap, "jemalloc could not write the profile (prof.dump)");
+    else if (path_read_file(tmpfile, SIZE_MAX, heap) != 0)
+        snprintf(err, cap, "cannot read the dump: %s", strerror(errno));
     else
-        rc = read_whole_file(tmpfile, heap, err, cap);
+        rc = 0;
     unlink(tmpfile);
     rmdir(tmpdir);
     return rc;
